@@ -1,0 +1,92 @@
+#include "cli/options.h"
+
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+#include <map>
+
+#include "core/errors.h"
+
+namespace ftnt {
+namespace {
+
+constexpr const char* kVersion = "ftnettrace 0.1.0";
+
+bool is_power_of_two(std::size_t n) { return n && !(n & (n - 1)); }
+
+void add_drop_options(CLI::App& app, Options& o) {
+    app.add_flag("--drop", o.drop, "Show every packet the kernel drops: reason, location, tuple");
+    app.add_option("--reason", o.reasons, "Only these drop reasons (NAME[,NAME], names of this kernel)");
+    app.add_option("--exclude-reason", o.exclude_reasons, "Hide these drop reasons (NAME[,NAME])");
+    app.add_option("--proto", o.protocols,
+                   "Only these protocols: ip,ipv6,arp,... (in the kernel) or tcp,udp,icmp (by tuple)");
+    app.add_flag("--drop-stack", o.drop_stack, "Print the kernel call chain of each drop");
+    app.add_flag("--summary", o.summary, "Count drops by reason and location instead of listing them");
+    app.add_option("--interval", o.interval_seconds, "With --summary: print every SEC seconds")
+        ->check(CLI::PositiveNumber);
+}
+
+void add_run_options(CLI::App& app, Options& o) {
+    app.add_option("-c,--count", o.count, "Stop after N events shown")->check(CLI::PositiveNumber);
+    app.add_option("--duration", o.duration_seconds, "Stop after SEC seconds")
+        ->check(CLI::PositiveNumber);
+    static const std::map<std::string, OutputKind> kOutputs = {{"text", OutputKind::Text},
+                                                                {"json", OutputKind::Json}};
+    app.add_option("-o,--output", o.output, "Output format: text or json")
+        ->transform(CLI::CheckedTransformer(kOutputs, CLI::ignore_case));
+    app.add_flag("--date", o.wall_clock, "Print wall-clock date and time instead of monotonic seconds");
+    app.add_option("--ring-pages", o.ring_pages, "perf ring data pages per CPU (power of two)")
+        ->check([](const std::string& text) {
+            std::size_t n = std::stoul(text);
+            return is_power_of_two(n) ? std::string() : std::string("must be a power of two");
+        });
+    app.add_option("--catalog", o.catalog_dir, "Directory of probe catalog files (*.def)")
+        ->check(CLI::ExistingDirectory);
+    app.add_option("--vmlinux", o.vmlinux, "vmlinux with DWARF for source lines")
+        ->check(CLI::ExistingFile);
+    app.add_flag("--cleanup", o.cleanup,
+                 "Remove what a killed ftnettrace run left in the kernel, and say what");
+}
+
+}  // namespace
+
+ParseResult parse_command_line(int argc, char** argv) {
+    Options o;
+    CLI::App app{"ftnettrace: where and why the kernel drops your packets, without BPF", "ftnettrace"};
+    app.set_version_flag("-V,--version", kVersion);
+    add_drop_options(app, o);
+    add_run_options(app, o);
+    auto* faddr = app.add_subcommand("faddr2line", "Source lines of FUNC+0xOFF[/0xSIZE] or 0xADDR");
+    faddr->add_option("--vmlinux", o.vmlinux, "vmlinux with DWARF")->check(CLI::ExistingFile);
+    faddr->add_option("address", o.faddr2line_inputs, "FUNC+0xOFF[/0xSIZE] or 0xADDR")->required();
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp& e) {
+        return {std::nullopt, app.exit(e)};
+    } catch (const CLI::CallForVersion& e) {
+        return {std::nullopt, app.exit(e)};
+    } catch (const CLI::ParseError& e) {
+        std::cerr << "ftnettrace: " << e.what() << "\n";
+        return {std::nullopt, kExitUsage};
+    }
+    int modes = (o.drop ? 1 : 0) + (o.cleanup ? 1 : 0) +
+                (faddr->parsed() ? 1 : 0);
+    if (modes > 1) {
+        std::cerr << "ftnettrace: choose one of --drop, --cleanup, faddr2line\n";
+        return {std::nullopt, kExitUsage};
+    }
+    if (o.drop) o.mode = Mode::Drop;
+    if (o.cleanup) o.mode = Mode::Cleanup;
+    if (faddr->parsed()) o.mode = Mode::Faddr2line;
+    if (o.mode == Mode::None) {
+        std::cerr << "ftnettrace: choose a mode: --drop, --cleanup or faddr2line (see --help)\n";
+        return {std::nullopt, kExitUsage};
+    }
+    if (o.interval_seconds > 0 && !o.summary) {
+        std::cerr << "ftnettrace: --interval goes with --summary\n";
+        return {std::nullopt, kExitUsage};
+    }
+    return {o, kExitOk};
+}
+
+}  // namespace ftnt

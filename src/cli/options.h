@@ -1,0 +1,45 @@
+// The command line, parsed with CLI11 into plain values.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ftnt {
+
+enum class Mode { None, Drop, Cleanup, Faddr2line };
+enum class OutputKind { Text, Json };
+
+struct Options {
+    Mode mode = Mode::None;
+    bool drop = false;     // --drop
+    bool cleanup = false;  // --cleanup
+    // --drop
+    std::string reasons;          // --reason
+    std::string exclude_reasons;  // --exclude-reason
+    std::string protocols;        // --proto
+    bool drop_stack = false;
+    bool summary = false;
+    double interval_seconds = 0;
+    // run control
+    uint64_t count = 0;
+    double duration_seconds = 0;
+    OutputKind output = OutputKind::Text;
+    bool wall_clock = false;
+    std::size_t ring_pages = 1024;
+    // data
+    std::string catalog_dir;
+    std::string vmlinux;
+    // faddr2line
+    std::vector<std::string> faddr2line_inputs;
+};
+
+struct ParseResult {
+    std::optional<Options> options;  // empty: exit with exit_code (help, version, bad input)
+    int exit_code = 0;
+};
+
+ParseResult parse_command_line(int argc, char** argv);
+
+}  // namespace ftnt

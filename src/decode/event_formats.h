@@ -1,0 +1,51 @@
+// Tracepoint formats parsed by libtraceevent, loaded one event at a time.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+
+struct tep_handle;
+struct tep_event;
+struct tep_format_field;
+
+namespace ftnt {
+
+class EventFormats {
+public:
+    EventFormats();
+    ~EventFormats();
+    EventFormats(const EventFormats&) = delete;
+    EventFormats& operator=(const EventFormats&) = delete;
+
+    // Parses <tracefs>/events/<system>/<name>/format; nullptr when the event does not exist.
+    tep_event* load(const std::string& tracefs, const std::string& system, const std::string& name);
+    // Parses format text (from a fixture or a file); throws std::runtime_error when it cannot.
+    tep_event* parse(const std::string& format_text, const std::string& system);
+    tep_event* find(int id) const;
+    tep_handle* handle() const { return tep_; }
+
+private:
+    tep_handle* tep_;
+};
+
+// A field of one event, resolved once by name and read from raw tracepoint records.
+class FieldRef {
+public:
+    FieldRef() = default;
+    FieldRef(tep_event* event, const char* name);
+    explicit operator bool() const { return field_ != nullptr; }
+    unsigned size() const;
+    unsigned offset() const;
+    bool is_array() const;
+    std::optional<uint64_t> number(std::span<const uint8_t> raw) const;
+    // The field's bytes (for arrays such as saddr[4] or a sockaddr_in6).
+    std::span<const uint8_t> bytes(std::span<const uint8_t> raw) const;
+
+private:
+    tep_format_field* field_ = nullptr;
+};
+
+}  // namespace ftnt

@@ -1,0 +1,28 @@
+#include <iostream>
+
+#include "cli/options.h"
+#include "core/errors.h"
+#include "modes/cleanup_mode.h"
+#include "modes/drop_mode.h"
+
+int main(int argc, char** argv) {
+    auto parsed = ftnt::parse_command_line(argc, argv);
+    if (!parsed.options) return parsed.exit_code;
+    const auto& options = *parsed.options;
+    try {
+        switch (options.mode) {
+            case ftnt::Mode::Drop: return ftnt::run_drop_mode(options);
+            case ftnt::Mode::Cleanup: return ftnt::run_cleanup_mode(options);
+            case ftnt::Mode::Faddr2line:
+            case ftnt::Mode::None: break;
+        }
+        std::cerr << "ftnettrace: this mode is not available in this build\n";
+        return ftnt::kExitUsage;
+    } catch (const ftnt::UsageError& error) {
+        std::cerr << "ftnettrace: " << error.what() << "\n";
+        return ftnt::kExitUsage;
+    } catch (const std::exception& error) {
+        std::cerr << "ftnettrace: " << error.what() << "\n";
+        return ftnt::kExitFailure;
+    }
+}

@@ -1,0 +1,213 @@
+#include "modes/drop_mode.h"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <iomanip>
+#include <iostream>
+#include <sstream>
+
+#include "attach/trace_instance.h"
+#include "core/errors.h"
+#include "core/stop_signal.h"
+#include "decode/address_namer.h"
+#include "discover/kernel_env.h"
+#include "discover/tracefs_features.h"
+#include "discover/tracefs_mount.h"
+#include "output/output.h"
+#include "plan/drop_plan.h"
+#include "read/perf_record.h"
+#include "track/comm_cache.h"
+#include "track/drop_summary.h"
+#include "track/skb_tuple_join.h"
+
+namespace ftnt {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point start) {
+    return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// The decode, track and output stages for the records of one run.
+class DropPipeline {
+public:
+    DropPipeline(const Options& options, const DropPlan& plan, const DropReasonTable& reasons,
+                 DropDecoder decoder, AddressNamer& namer, OutputFormat& output,
+                 const PerfReader& reader)
+        : options_(options), plan_(plan), reasons_(reasons), decoder_(decoder), namer_(namer),
+          output_(output), reader_(reader) {}
+
+    void on_record(const OwnedRecord& record) {
+        std::span<const uint8_t> bytes(record.bytes);
+        auto header = read_record_header(bytes);
+        switch (header->type) {
+            case PERF_RECORD_LOST:
+                if (auto lost = parse_lost(bytes, default_sample_type()))
+                    output_.lost(lost->cpu, lost->lost, lost->time);
+                return;
+            case PERF_RECORD_COMM:
+                if (auto task = parse_comm(bytes)) comms_.renamed(task->tid, task->comm);
+                return;
+            case PERF_RECORD_FORK:
+                if (auto fork = parse_fork(bytes)) comms_.forked(fork->tid, fork->ptid);
+                return;
+            default: break;
+        }
+        auto id = sample_identifier(bytes);
+        const TracepointRequest* request = id ? reader_.request_of(*id) : nullptr;
+        if (!request) return;
+        auto sample = parse_sample(bytes, reader_.sample_type_of(*id));
+        if (!sample) return;
+        ++events_seen_;
+        if (request->tracepoint_id == plan_.drop.tracepoint_id) on_drop(*sample);
+        else on_join(*request, *sample);
+    }
+
+    uint64_t events_seen() const { return events_seen_; }
+    uint64_t drops_shown() const { return drops_shown_; }
+    DropSummary& summary() { return summary_; }
+
+private:
+    void on_join(const TracepointRequest& request, const Sample& sample) {
+        for (std::size_t i = 0; i < plan_.joins.size(); ++i) {
+            if (plan_.joins[i].tracepoint_id != request.tracepoint_id) continue;
+            if (auto found = plan_.join_sources[i].decode(sample.raw))
+                joins_.remember(found->skb, sample.time, found->tuple);
+        }
+    }
+
+    void on_drop(const Sample& sample) {
+        DropEvent event;
+        if (!decoder_.decode(sample.raw, event)) return;
+        event.time_ns = sample.time;
+        event.cpu = sample.cpu;
+        event.pid = sample.pid;
+        event.tid = sample.tid;
+        event.tuple = joins_.take(event.skb, sample.time);
+        if (!plan_.protocols.passes(event.protocol, event.tuple)) return;
+        if (options_.count && drops_shown_ >= options_.count) return;
+        ++drops_shown_;
+        std::optional<std::string> reason;
+        if (event.reason) reason = reasons_.name_of(*event.reason);
+        const NamedAddress& where = namer_.name(event.location);
+        if (options_.summary) {
+            summary_.add(reason.value_or(""), where.location);
+            return;
+        }
+        event.stack = sample.callchain;
+        DropView view{&event, comms_.name(event.tid, event.cpu), ethertype_name(event.protocol),
+                      reason, where.location, where.source, {}};
+        for (std::size_t i = 0; i < event.stack.size(); ++i)
+            view.stack.push_back(namer_.name(event.stack[i], i > 0).location);
+        output_.drop(view);
+    }
+
+    const Options& options_;
+    const DropPlan& plan_;
+    const DropReasonTable& reasons_;
+    DropDecoder decoder_;
+    AddressNamer& namer_;
+    OutputFormat& output_;
+    const PerfReader& reader_;
+    SkbTupleJoin joins_;
+    CommCache comms_;
+    DropSummary summary_;
+    uint64_t events_seen_ = 0;
+    uint64_t drops_shown_ = 0;
+};
+
+std::string lost_line(const PerfReader& reader) {
+    std::ostringstream out;
+    out << reader.lost_total() << " lost";
+    if (reader.lost_total()) {
+        out << " (";
+        bool first = true;
+        for (const auto& [cpu, lost] : reader.lost_by_cpu()) {
+            if (!lost) continue;
+            out << (first ? "" : ", ") << "cpu" << cpu << ": " << lost;
+            first = false;
+        }
+        out << ")";
+    }
+    return out.str();
+}
+
+std::unique_ptr<OutputFormat> make_output(const Options& options) {
+    TimeFormat time{options.wall_clock, measure_monotonic_to_realtime()};
+    if (options.output == OutputKind::Json) return make_json_output(std::cout, time);
+    return make_text_output(std::cout, time);
+}
+
+}  // namespace
+
+int run_drop_mode(const Options& options) {
+    // discover
+    require_root();
+    TracefsMount tracefs;
+    auto features = read_tracefs_features(tracefs.path());
+    if (!features.instances)
+        throw KernelError("tracefs has no instances directory (kernel older than 3.10)");
+    Catalog catalog;
+    catalog.load_directory(default_catalog_dir());
+    if (!options.catalog_dir.empty()) catalog.load_directory(options.catalog_dir);
+    EventFormats formats;
+    tep_event* kfree_skb = formats.load(tracefs.path(), "skb", "kfree_skb");
+    if (!kfree_skb)
+        throw KernelError("the skb:kfree_skb tracepoint is missing (kernel without "
+                          "CONFIG_TRACEPOINTS or CONFIG_NET)");
+    auto reasons = DropReasonTable::from_event(kfree_skb);
+    AddressNamer namer(symbolize::Kallsyms::load());
+
+    // plan
+    DropPlan plan = plan_drop(options, tracefs.path(), reasons, catalog, formats);
+
+    // attach
+    StopSignal stop;
+    TraceInstance instance(tracefs.path(), instance_name_for_pid(::getpid()));
+    if (auto error = instance.set_filter("skb", "kfree_skb", plan.drop.filter); !error.empty())
+        throw KernelError("the kernel refused the filter \"" + plan.drop.filter + "\": " + error);
+    PerfReader reader(online_cpus(), RingOptions{options.ring_pages});
+    reader.add(plan.drop);
+    for (const auto& join : plan.joins) reader.add(join);
+
+    for (const auto& line : plan.notices) std::cerr << "ftnettrace: " << line << "\n";
+    if (auto line = namer.status_line(); !line.empty()) std::cerr << "ftnettrace: " << line << "\n";
+    auto output = make_output(options);
+    DropPipeline pipeline(options, plan, reasons, DropDecoder(kfree_skb), namer, *output, reader);
+    auto handle = [&](const OwnedRecord& record) { pipeline.on_record(record); };
+
+    // read -> decode -> track -> output
+    auto start = Clock::now();
+    auto last_interval = start;
+    reader.enable();
+    std::cerr << "ftnettrace: tracing drops" << (plan.drop.filter.empty() ? "" : " where " + plan.drop.filter)
+              << "; Ctrl-C to stop\n";
+    while (!stop.requested()) {
+        reader.poll(100, stop.wake_fd());
+        reader.release(false, handle);
+        output->flush();
+        if (options.count && pipeline.drops_shown() >= options.count) stop.request();
+        if (options.duration_seconds > 0 && seconds_since(start) >= options.duration_seconds)
+            stop.request();
+        if (options.summary && options.interval_seconds > 0 &&
+            std::chrono::duration<double>(Clock::now() - last_interval).count() >=
+                options.interval_seconds) {
+            last_interval = Clock::now();
+            output->summary(pipeline.summary(), reader.lost_total(), seconds_since(start), false);
+        }
+    }
+    reader.disable();
+    reader.poll(0, -1);
+    reader.release(true, handle);
+    if (options.summary)
+        output->summary(pipeline.summary(), reader.lost_total(), seconds_since(start), true);
+    output->flush();
+    std::cerr << "ftnettrace: " << pipeline.events_seen() << " events seen, "
+              << pipeline.drops_shown() << " drops shown, " << lost_line(reader) << ", "
+              << std::fixed << std::setprecision(2) << seconds_since(start) << " s\n";
+    return kExitOk;
+}
+
+}  // namespace ftnt

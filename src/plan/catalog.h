@@ -1,0 +1,45 @@
+// The probe catalog: data files in kprobe-defs (and --catalog DIR) loaded at run time.
+//
+// Format, one entry a section:
+//   # comment
+//   [tracepoint tcp:tcp_send_reset]
+//   key = value
+// A section names its kind (tracepoint or kprobe) and its event; keys are checked against the
+// kind's known keys, and every error names the file and line.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace ftnt {
+
+struct CatalogEntry {
+    std::string kind;  // "tracepoint" | "kprobe"
+    std::string name;  // "tcp:tcp_send_reset" or a function name
+    std::map<std::string, std::string> keys;
+    std::string file;
+    int line = 0;
+
+    std::string get(const std::string& key, const std::string& fallback = "") const;
+    std::string system() const;  // tracepoints: the part before ':'
+    std::string event() const;   // tracepoints: the part after ':'
+};
+
+class Catalog {
+public:
+    // Loads every *.def file of the directory, in name order. Throws UsageError naming
+    // file:line for a bad entry.
+    void load_directory(const std::string& dir);
+    void load_text(const std::string& text, const std::string& file_name);
+    const std::vector<CatalogEntry>& entries() const { return entries_; }
+    std::vector<const CatalogEntry*> with(const std::string& key, const std::string& value) const;
+
+private:
+    std::vector<CatalogEntry> entries_;
+};
+
+// The catalog directory this build was configured with, or $FTNETTRACE_CATALOG.
+std::string default_catalog_dir();
+
+}  // namespace ftnt

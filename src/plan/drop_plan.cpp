@@ -1,0 +1,102 @@
+#include "plan/drop_plan.h"
+
+#include "core/errors.h"
+#include "core/text_file.h"
+#include "ftnettrace/filters.h"
+
+namespace ftnt {
+namespace {
+
+std::vector<uint64_t> reason_values(const std::string& list, const DropReasonTable& reasons,
+                                    const char* flag) {
+    std::vector<uint64_t> values;
+    if (list.empty()) return values;
+    if (!reasons.available())
+        throw UsageError(std::string(flag) +
+                         ": this kernel's skb:kfree_skb has no reason field (drop reasons "
+                         "appeared in 5.17)");
+    for (const auto& name : filters::split_list(list)) {
+        auto value = reasons.value_of(name);
+        if (!value)
+            throw UsageError(std::string(flag) + ": unknown drop reason '" + name +
+                             "'; this kernel knows:\n  " + join_names(reasons.names()));
+        values.push_back(*value);
+    }
+    return values;
+}
+
+uint64_t read_tracepoint_id(const std::string& tracefs, const std::string& system,
+                            const std::string& event) {
+    auto text = read_text_file(tracefs + "/events/" + system + "/" + event + "/id");
+    if (!text) throw KernelError("tracepoint " + system + ":" + event + " has no id file");
+    return std::stoull(*text);
+}
+
+}  // namespace
+
+bool ProtocolSelection::passes(uint16_t ethertype, const std::optional<PacketTuple>& tuple) const {
+    if (transports.empty()) return true;  // the kernel filter already decided
+    for (auto named : ethertypes)
+        if (named == ethertype) return true;
+    if (!tuple) return false;
+    for (const auto& name : transports)
+        if (name == tuple->l4) return true;
+    return false;
+}
+
+std::string drop_filter(const Options& options, const DropReasonTable& reasons,
+                        ProtocolSelection& selection) {
+    auto include = reason_values(options.reasons, reasons, "--reason");
+    auto exclude = reason_values(options.exclude_reasons, reasons, "--exclude-reason");
+    filters::ProtocolChoice protocols;
+    try {
+        protocols = filters::parse_protocols(options.protocols);
+    } catch (const filters::FilterError& error) {
+        throw UsageError(std::string("--proto: ") + error.what());
+    }
+    selection.transports = protocols.transports;
+    selection.ethertypes = protocols.ethertypes;
+    std::vector<uint64_t> ethertypes(protocols.ethertypes.begin(), protocols.ethertypes.end());
+    // A transport name lets IPv4 and IPv6 drops through the kernel; their tuple decides.
+    if (!protocols.transports.empty()) {
+        ethertypes.push_back(0x0800);
+        ethertypes.push_back(0x86dd);
+    }
+    return filters::all_of({filters::any_of("reason", include), filters::none_of("reason", exclude),
+                            filters::any_of("protocol", ethertypes)});
+}
+
+DropPlan plan_drop(const Options& options, const std::string& tracefs,
+                   const DropReasonTable& reasons, const Catalog& catalog, EventFormats& formats) {
+    DropPlan plan;
+    plan.drop = {"skb", "kfree_skb", read_tracepoint_id(tracefs, "skb", "kfree_skb"),
+                 drop_filter(options, reasons, plan.protocols), options.drop_stack};
+    if (!reasons.available())
+        plan.notices.push_back(
+            "drop reasons: this kernel's skb:kfree_skb has no reason field (added in 5.17); "
+            "drops are shown by location only");
+    std::string joined;
+    for (const auto* entry : catalog.with("join", "drop")) {
+        tep_event* event = formats.load(tracefs, entry->system(), entry->event());
+        if (!event) continue;
+        plan.join_sources.emplace_back(*entry, event);
+        plan.joins.push_back({entry->system(), entry->event(),
+                              read_tracepoint_id(tracefs, entry->system(), entry->event()), "",
+                              false});
+        joined += (joined.empty() ? "" : ", ") + entry->name;
+    }
+    if (options.summary && plan.protocols.transports.empty()) {
+        plan.joins.clear();
+        plan.join_sources.clear();
+        return plan;
+    }
+    plan.notices.push_back(
+        joined.empty()
+            ? "tuples: no tracepoint of this kernel names a dropped packet's addresses; drops "
+              "show no tuple (kprobe path tracing can)"
+            : "tuples: joined from " + joined +
+                  " by skb address; other drops show no tuple (kprobe path tracing can)");
+    return plan;
+}
+
+}  // namespace ftnt

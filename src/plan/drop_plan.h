@@ -1,0 +1,44 @@
+// Plan stage of --drop: which tracepoints to open, with which in-kernel filters, and what
+// is left for user space.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cli/options.h"
+#include "decode/drop_event.h"
+#include "decode/drop_reasons.h"
+#include "decode/event_formats.h"
+#include "decode/tuple_source.h"
+#include "plan/catalog.h"
+#include "read/perf_reader.h"
+
+namespace ftnt {
+
+// --proto split by where it is checked: ethertypes in the kernel, transports on the tuple.
+struct ProtocolSelection {
+    std::vector<uint16_t> ethertypes;
+    std::vector<std::string> transports;
+    // A drop passes when its ethertype was named or its tuple's transport was.
+    bool passes(uint16_t ethertype, const std::optional<PacketTuple>& tuple) const;
+};
+
+struct DropPlan {
+    TracepointRequest drop;                 // skb:kfree_skb with its filter
+    std::vector<TracepointRequest> joins;   // tracepoints that name the skb's tuple
+    std::vector<TupleSource> join_sources;  // decoders, same order as joins
+    ProtocolSelection protocols;
+    std::vector<std::string> notices;       // one line each, printed at start
+};
+
+// Throws UsageError for names this kernel does not know (listing the ones it does).
+DropPlan plan_drop(const Options& options, const std::string& tracefs,
+                   const DropReasonTable& reasons, const Catalog& catalog, EventFormats& formats);
+
+// The kfree_skb filter for --reason/--exclude-reason/--proto on this kernel's table.
+std::string drop_filter(const Options& options, const DropReasonTable& reasons,
+                        ProtocolSelection& selection);
+
+}  // namespace ftnt

@@ -1,0 +1,130 @@
+#include "read/perf_reader.h"
+
+#include <sys/epoll.h>
+
+#include <cerrno>
+#include <ctime>
+
+#include "core/errors.h"
+#include "read/perf_record.h"
+
+namespace ftnt {
+
+PerfReader::PerfReader(std::vector<int> cpus, RingOptions options)
+    : cpus_(std::move(cpus)), options_(options), epoll_(::epoll_create1(EPOLL_CLOEXEC)) {
+    if (!epoll_.valid()) throw KernelError(errno_message("epoll_create1", errno));
+}
+
+PerfReader::~PerfReader() { disable(); }
+
+void PerfReader::add(const TracepointRequest& request) {
+    std::size_t index = requests_.size();
+    requests_.push_back(request);
+    PerfEventSpec spec;
+    spec.tracepoint_id = request.tracepoint_id;
+    spec.sample_type = default_sample_type();
+    spec.callchain = request.callchain;
+    auto page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+    spec.wakeup_bytes = static_cast<uint32_t>(options_.data_pages * page / 4);
+    uint64_t sample_type = spec.sample_type | (spec.callchain ? PERF_SAMPLE_CALLCHAIN : 0);
+    for (int cpu : cpus_) {
+        spec.track_tasks = rings_[cpu].owner == nullptr;
+        auto event = std::make_unique<PerfEvent>(spec, cpu);
+        if (int error = event->set_filter(request.filter))
+            throw KernelError(errno_message("the kernel refused the filter \"" + request.filter +
+                                                "\" on " + request.system + ":" + request.name,
+                                            error));
+        attach_to_ring(*event);
+        by_id_[event->id()] = {index, sample_type};
+        events_.push_back(std::move(event));
+    }
+}
+
+void PerfReader::attach_to_ring(PerfEvent& event) {
+    auto& cpu_ring = rings_[event.cpu()];
+    if (cpu_ring.owner) {
+        event.redirect_output_to(*cpu_ring.owner);
+        return;
+    }
+    cpu_ring.owner = &event;
+    cpu_ring.ring = std::make_unique<MappedRing>(event.fd().get(), options_.data_pages);
+    epoll_event ev = {};
+    ev.events = EPOLLIN;
+    ev.data.u32 = static_cast<uint32_t>(event.cpu());
+    if (::epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, event.fd().get(), &ev) < 0)
+        throw KernelError(errno_message("epoll_ctl", errno));
+}
+
+void PerfReader::enable() {
+    for (auto& event : events_) event->enable();
+}
+
+void PerfReader::disable() {
+    for (auto& event : events_) event->disable();
+}
+
+bool PerfReader::poll(int timeout_ms, int wake_fd) {
+    if (!wake_registered_ && wake_fd >= 0) {
+        epoll_event ev = {};
+        ev.events = EPOLLIN;
+        ev.data.u32 = kWakeTag;
+        ::epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, wake_fd, &ev);
+        wake_registered_ = true;
+    }
+    epoll_event ready[16];
+    int n = ::epoll_wait(epoll_.get(), ready, 16, timeout_ms);
+    bool data = false;
+    for (int i = 0; i < n; ++i) data = data || ready[i].data.u32 != kWakeTag;
+    // Drain every ring, not only the ready ones: a ring below its watermark still holds
+    // records that are due by the clock.
+    for (auto& [cpu, cpu_ring] : rings_) drain(cpu_ring);
+    return data || n == 0;
+}
+
+void PerfReader::drain(CpuRing& cpu_ring) {
+    cpu_ring.ring->cursor().drain([&](std::span<const uint8_t> record) {
+        auto header = read_record_header(record);
+        if (!header) return;
+        if (header->type == PERF_RECORD_LOST) {
+            auto lost = parse_lost(record, default_sample_type());
+            if (!lost) return;
+            lost_by_cpu_[cpu_ring.owner->cpu()] += lost->lost;
+            merger_.push(lost->time, {record.begin(), record.end()});
+            return;
+        }
+        if (header->type == PERF_RECORD_COMM || header->type == PERF_RECORD_FORK) {
+            if (auto time = side_band_time(record, default_sample_type()))
+                merger_.push(*time, {record.begin(), record.end()});
+            return;
+        }
+        if (header->type != PERF_RECORD_SAMPLE) return;
+        auto id = sample_identifier(record);
+        auto sample = id ? parse_sample(record, sample_type_of(*id)) : std::nullopt;
+        if (sample) merger_.push(sample->time, {record.begin(), record.end()});
+    });
+}
+
+const TracepointRequest* PerfReader::request_of(uint64_t id) const {
+    auto it = by_id_.find(id);
+    return it == by_id_.end() ? nullptr : &requests_[it->second.first];
+}
+
+uint64_t PerfReader::sample_type_of(uint64_t id) const {
+    auto it = by_id_.find(id);
+    return it == by_id_.end() ? default_sample_type() : it->second.second;
+}
+
+uint64_t PerfReader::lost_total() const {
+    uint64_t total = 0;
+    for (const auto& [cpu, lost] : lost_by_cpu_) total += lost;
+    return total;
+}
+
+uint64_t PerfReader::monotonic_now_ns() {
+    timespec now;
+    ::clock_gettime(CLOCK_MONOTONIC, &now);
+    return static_cast<uint64_t>(now.tv_sec) * 1'000'000'000ull +
+           static_cast<uint64_t>(now.tv_nsec);
+}
+
+}  // namespace ftnt

@@ -1,0 +1,89 @@
+// One perf ring per CPU, every event of the run writing into it, read with epoll.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "attach/perf_event.h"
+#include "core/unique_fd.h"
+#include "read/perf_ring.h"
+#include "read/record_merger.h"
+
+namespace ftnt {
+
+struct TracepointRequest {
+    std::string system;
+    std::string name;
+    uint64_t tracepoint_id = 0;
+    std::string filter;  // ftrace filter syntax, "" for none
+    bool callchain = false;
+};
+
+struct RingOptions {
+    std::size_t data_pages = 1024;       // per CPU, a power of two (4 MiB with 4 KiB pages)
+    uint64_t reorder_window_ns = 20'000'000;
+};
+
+class PerfReader {
+public:
+    PerfReader(std::vector<int> cpus, RingOptions options);
+    ~PerfReader();
+    PerfReader(const PerfReader&) = delete;
+    PerfReader& operator=(const PerfReader&) = delete;
+
+    // Opens the tracepoint on every CPU. The first event opened on a CPU owns its ring.
+    void add(const TracepointRequest& request);
+    void enable();
+    void disable();
+
+    // Waits up to timeout_ms for data or for wake_fd, then copies every ring's records into
+    // the merger. Returns false when only wake_fd fired.
+    bool poll(int timeout_ms, int wake_fd);
+    // Releases records older than the reorder window (or all when `everything`).
+    template <typename OnRecord>
+    void release(bool everything, OnRecord&& on_record);
+
+    // Which request an id belongs to, and the sample layout records of that id use.
+    const TracepointRequest* request_of(uint64_t id) const;
+    uint64_t sample_type_of(uint64_t id) const;
+    const std::map<int, uint64_t>& lost_by_cpu() const { return lost_by_cpu_; }
+    uint64_t lost_total() const;
+    const std::vector<int>& cpus() const { return cpus_; }
+
+private:
+    struct CpuRing {
+        const PerfEvent* owner = nullptr;  // the event whose fd is mapped
+        std::unique_ptr<MappedRing> ring;
+    };
+    void attach_to_ring(PerfEvent& event);
+    void drain(CpuRing& cpu_ring);
+    static constexpr uint32_t kWakeTag = 0xffffffffu;
+    bool wake_registered_ = false;
+    static uint64_t monotonic_now_ns();
+
+    std::vector<int> cpus_;
+    RingOptions options_;
+    UniqueFd epoll_;
+    std::map<int, CpuRing> rings_;
+    std::vector<std::unique_ptr<PerfEvent>> events_;
+    std::vector<TracepointRequest> requests_;
+    std::map<uint64_t, std::pair<std::size_t, uint64_t>> by_id_;  // id -> request, sample_type
+    std::map<int, uint64_t> lost_by_cpu_;
+    RecordMerger merger_;
+};
+
+template <typename OnRecord>
+void PerfReader::release(bool everything, OnRecord&& on_record) {
+    if (everything) {
+        merger_.release_all(on_record);
+        return;
+    }
+    uint64_t now = monotonic_now_ns();
+    uint64_t window = options_.reorder_window_ns;
+    merger_.release_until(now > window ? now - window : 0, on_record);
+}
+
+}  // namespace ftnt

@@ -1,0 +1,31 @@
+// dropwatch-style counts of drops by reason and location.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace ftnt {
+
+struct SummaryRow {
+    std::string reason;  // "" when the kernel has no reasons
+    std::string location;
+    uint64_t count = 0;
+};
+
+class DropSummary {
+public:
+    void add(const std::string& reason, const std::string& location, uint64_t count = 1);
+    // Rows sorted by count, highest first, then by reason and location.
+    std::vector<SummaryRow> rows() const;
+    uint64_t total() const { return total_; }
+    void clear();
+
+private:
+    std::map<std::pair<std::string, std::string>, uint64_t> counts_;
+    uint64_t total_ = 0;
+};
+
+}  // namespace ftnt
