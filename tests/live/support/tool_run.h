@@ -1,0 +1,45 @@
+// Runs the ftnettrace binary the build made, as a child process with its output in files.
+#pragma once
+
+#include <sys/types.h>
+
+#include <string>
+#include <vector>
+
+namespace ftnt::test {
+
+class ToolRun {
+public:
+    explicit ToolRun(std::vector<std::string> args, uid_t as_user = 0);
+    ~ToolRun();  // kills a run still going (SIGKILL) so a failing test leaves no process
+    ToolRun(const ToolRun&) = delete;
+    ToolRun& operator=(const ToolRun&) = delete;
+
+    // Waits until stderr says tracing started (true) or the run ended / 15 s passed (false).
+    bool wait_ready();
+    // Sends a signal and waits up to 15 s for the exit; returns the exit code (-signal if killed).
+    int stop(int signal);
+    // Waits up to `seconds` for the run to end by itself; returns the exit code or -1000.
+    int wait_exit(int seconds);
+    pid_t pid() const { return pid_; }
+    std::string stdout_text() const;
+    std::string stderr_text() const;
+    std::vector<std::string> stdout_lines() const;
+
+private:
+    pid_t pid_ = -1;
+    int exit_code_ = -1000;
+    std::string out_path_, err_path_;
+};
+
+// Runs to completion (at most 30 s); returns the exit code, output in the given strings.
+int run_tool(const std::vector<std::string>& args, std::string* out, std::string* err,
+             uid_t as_user = 0);
+
+// Field of a one-line JSON object: the raw value text of "key" ("\"x\"" stays quoted).
+std::string json_value(const std::string& line, const std::string& key);
+std::string json_string(const std::string& line, const std::string& key);
+
+bool instance_exists(pid_t pid);
+
+}  // namespace ftnt::test

@@ -1,0 +1,46 @@
+#include "cli/options.h"
+
+#include <gtest/gtest.h>
+
+#include <vector>
+
+#include "core/errors.h"
+
+namespace ftnt {
+namespace {
+
+ParseResult parse(std::vector<std::string> args) {
+    args.insert(args.begin(), "ftnettrace");
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    return parse_command_line(static_cast<int>(argv.size()), argv.data());
+}
+
+TEST(Options, DropWithFilters) {
+    auto r = parse({"--drop", "--reason", "NO_SOCKET", "--proto", "ipv4", "-c", "3", "-o", "json"});
+    ASSERT_TRUE(r.options);
+    EXPECT_EQ(r.options->mode, Mode::Drop);
+    EXPECT_EQ(r.options->reasons, "NO_SOCKET");
+    EXPECT_EQ(r.options->count, 3u);
+    EXPECT_EQ(r.options->output, OutputKind::Json);
+}
+
+TEST(Options, BadInputExitsTwo) {
+    EXPECT_EQ(parse({"--drop", "-o", "xml"}).exit_code, kExitUsage);
+    EXPECT_EQ(parse({"--drop", "--no-such-flag"}).exit_code, kExitUsage);
+    EXPECT_EQ(parse({"--drop", "-c", "zero"}).exit_code, kExitUsage);
+    EXPECT_EQ(parse({"--drop", "--duration", "-1"}).exit_code, kExitUsage);
+    EXPECT_EQ(parse({"--drop", "--ring-pages", "3"}).exit_code, kExitUsage);
+    EXPECT_EQ(parse({}).exit_code, kExitUsage);
+    EXPECT_EQ(parse({"--drop", "--cleanup"}).exit_code, kExitUsage);
+    EXPECT_EQ(parse({"--drop", "--interval", "1"}).exit_code, kExitUsage);
+}
+
+TEST(Options, HelpIsNotAnError) {
+    auto r = parse({"--help"});
+    EXPECT_FALSE(r.options);
+    EXPECT_EQ(r.exit_code, 0);
+}
+
+}  // namespace
+}  // namespace ftnt

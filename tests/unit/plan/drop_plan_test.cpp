@@ -1,0 +1,85 @@
+#include "plan/drop_plan.h"
+
+#include <gtest/gtest.h>
+
+#include "core/errors.h"
+#include "unit/fixture_file.h"
+
+namespace ftnt {
+namespace {
+
+struct Kernel {
+    EventFormats formats;
+    DropReasonTable reasons;
+    explicit Kernel(const std::string& name) {
+        reasons = DropReasonTable::from_event(
+            formats.parse(test::fixture(name + "/skb_kfree_skb.format"), "skb"));
+    }
+};
+
+std::string filter_for(const Kernel& k, Options o) {
+    ProtocolSelection selection;
+    return drop_filter(o, k.reasons, selection);
+}
+
+TEST(DropFilter, ReasonNamesBecomeThisKernelsNumbers) {
+    Kernel k618("kernel-6.18"), k61("kernel-6.1");
+    Options o;
+    o.reasons = "NO_SOCKET,netfilter_drop";
+    EXPECT_EQ(filter_for(k618, o), "reason == 3 || reason == 12");
+    auto on61 = filter_for(k61, o);
+    EXPECT_NE(on61, "reason == 3 || reason == 12");
+    EXPECT_EQ(on61.substr(0, 12), "reason == 2 ");
+}
+
+TEST(DropFilter, ExcludeAndProtocolCombine) {
+    Kernel k("kernel-6.18");
+    Options o;
+    o.exclude_reasons = "NOT_SPECIFIED";
+    o.protocols = "ipv6";
+    EXPECT_EQ(filter_for(k, o), "(reason != 2) && (protocol == 34525)");
+}
+
+TEST(DropFilter, NoFlagsNoFilter) {
+    Kernel k("kernel-6.18");
+    EXPECT_EQ(filter_for(k, Options{}), "");
+}
+
+TEST(DropFilter, TransportLetsIpThroughAndDecidesOnTheTuple) {
+    Kernel k("kernel-6.18");
+    Options o;
+    o.protocols = "udp";
+    ProtocolSelection selection;
+    EXPECT_EQ(drop_filter(o, k.reasons, selection), "protocol == 2048 || protocol == 34525");
+    PacketTuple udp;
+    udp.l4 = "UDP";
+    PacketTuple tcp;
+    tcp.l4 = "TCP";
+    EXPECT_TRUE(selection.passes(0x0800, udp));
+    EXPECT_FALSE(selection.passes(0x0800, tcp));
+    EXPECT_FALSE(selection.passes(0x0800, std::nullopt));
+}
+
+TEST(DropFilter, UnknownReasonListsThisKernelsNames) {
+    Kernel k("kernel-6.18");
+    Options o;
+    o.reasons = "NO_SUCH_REASON";
+    try {
+        filter_for(k, o);
+        FAIL() << "accepted";
+    } catch (const UsageError& e) {
+        std::string text = e.what();
+        EXPECT_NE(text.find("unknown drop reason 'NO_SUCH_REASON'"), std::string::npos);
+        EXPECT_NE(text.find("RECURSION_LIMIT"), std::string::npos);
+    }
+}
+
+TEST(DropFilter, ReasonFlagOnAKernelWithoutReasonsIsAnError) {
+    Kernel k("kernel-5.10");
+    Options o;
+    o.reasons = "NO_SOCKET";
+    EXPECT_THROW(filter_for(k, o), UsageError);
+}
+
+}  // namespace
+}  // namespace ftnt
