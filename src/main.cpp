@@ -11,10 +11,13 @@ int main(int argc, char** argv) {
     const auto& options = *parsed.options;
     try {
         switch (options.mode) {
-            case ftnt::Mode::Drop: return ftnt::run_drop_mode(options);
-            case ftnt::Mode::Cleanup: return ftnt::run_cleanup_mode(options);
+            case ftnt::Mode::Drop:
+                return ftnt::run_drop_mode(options);
+            case ftnt::Mode::Cleanup:
+                return ftnt::run_cleanup_mode(options);
             case ftnt::Mode::Faddr2line:
-            case ftnt::Mode::None: break;
+            case ftnt::Mode::None:
+                break;
         }
         std::cerr << "ftnettrace: this mode is not available in this build\n";
         return ftnt::kExitUsage;

@@ -10,9 +10,8 @@ namespace {
 // Ethertypes as include/uapi/linux/if_ether.h defines them (ETH_P_*), host order, which is
 // how skb:kfree_skb records skb->protocol (ntohs in its TP_fast_assign).
 const std::map<std::string, uint16_t> kLinkProtocols = {
-    {"ip", 0x0800}, {"ipv4", 0x0800}, {"ipv6", 0x86dd}, {"arp", 0x0806},
-    {"vlan", 0x8100}, {"8021q", 0x8100}, {"8021ad", 0x88a8}, {"mpls", 0x8847},
-    {"pppoe", 0x8864}, {"lldp", 0x88cc},
+    {"ip", 0x0800},    {"ipv4", 0x0800},   {"ipv6", 0x86dd}, {"arp", 0x0806},   {"vlan", 0x8100},
+    {"8021q", 0x8100}, {"8021ad", 0x88a8}, {"mpls", 0x8847}, {"pppoe", 0x8864}, {"lldp", 0x88cc},
 };
 
 const std::map<std::string, std::string> kTransportProtocols = {

@@ -76,6 +76,8 @@ void PerfEvent::enable() {
         throw KernelError(errno_message("PERF_EVENT_IOC_ENABLE", errno));
 }
 
-void PerfEvent::disable() { ::ioctl(fd_.get(), PERF_EVENT_IOC_DISABLE, 0); }
+void PerfEvent::disable() {
+    ::ioctl(fd_.get(), PERF_EVENT_IOC_DISABLE, 0);
+}
 
 }  // namespace ftnt

@@ -17,7 +17,7 @@ struct PerfEventSpec {
 };
 
 class PerfEvent {
-public:
+  public:
     PerfEvent(const PerfEventSpec& spec, int cpu);
     const UniqueFd& fd() const { return fd_; }
     int cpu() const { return cpu_; }
@@ -30,7 +30,7 @@ public:
     void enable();
     void disable();
 
-private:
+  private:
     UniqueFd fd_;
     int cpu_;
     uint64_t id_ = 0;

@@ -1,8 +1,8 @@
 #include "attach/trace_instance.h"
 
 #include <sys/stat.h>
-#include "attach/tracefs_calls.h"
 #include <unistd.h>
+#include "attach/tracefs_calls.h"
 
 #include <cerrno>
 
@@ -22,7 +22,9 @@ std::string filter_error_text(const std::string& filter_file) {
 
 }  // namespace
 
-std::string instance_name_for_pid(int pid) { return kInstancePrefix + std::to_string(pid); }
+std::string instance_name_for_pid(int pid) {
+    return kInstancePrefix + std::to_string(pid);
+}
 
 TraceInstance::TraceInstance(const std::string& tracefs, const std::string& name)
     : name_(name), dir_(tracefs + "/instances/" + name) {

@@ -13,7 +13,7 @@ std::string instance_name_for_pid(int pid);
 constexpr const char* kInstancePrefix = "ftnettrace-";
 
 class TraceInstance {
-public:
+  public:
     // Creates the instance (throws KernelError when the kernel refuses).
     TraceInstance(const std::string& tracefs, const std::string& name);
     ~TraceInstance();
@@ -31,7 +31,7 @@ public:
     void enable_event(const std::string& system, const std::string& event);
     void set_buffer_size_kb(std::size_t kb);
 
-private:
+  private:
     std::string event_dir(const std::string& system, const std::string& event) const;
 
     std::string name_;

@@ -12,16 +12,21 @@ namespace {
 
 constexpr const char* kVersion = "ftnettrace 0.1.0";
 
-bool is_power_of_two(std::size_t n) { return n && !(n & (n - 1)); }
+bool is_power_of_two(std::size_t n) {
+    return n && !(n & (n - 1));
+}
 
 void add_drop_options(CLI::App& app, Options& o) {
     app.add_flag("--drop", o.drop, "Show every packet the kernel drops: reason, location, tuple");
-    app.add_option("--reason", o.reasons, "Only these drop reasons (NAME[,NAME], names of this kernel)");
+    app.add_option("--reason", o.reasons,
+                   "Only these drop reasons (NAME[,NAME], names of this kernel)");
     app.add_option("--exclude-reason", o.exclude_reasons, "Hide these drop reasons (NAME[,NAME])");
-    app.add_option("--proto", o.protocols,
-                   "Only these protocols: ip,ipv6,arp,... (in the kernel) or tcp,udp,icmp (by tuple)");
+    app.add_option(
+        "--proto", o.protocols,
+        "Only these protocols: ip,ipv6,arp,... (in the kernel) or tcp,udp,icmp (by tuple)");
     app.add_flag("--drop-stack", o.drop_stack, "Print the kernel call chain of each drop");
-    app.add_flag("--summary", o.summary, "Count drops by reason and location instead of listing them");
+    app.add_flag("--summary", o.summary,
+                 "Count drops by reason and location instead of listing them");
     app.add_option("--interval", o.interval_seconds, "With --summary: print every SEC seconds")
         ->check(CLI::PositiveNumber);
 }
@@ -31,10 +36,11 @@ void add_run_options(CLI::App& app, Options& o) {
     app.add_option("--duration", o.duration_seconds, "Stop after SEC seconds")
         ->check(CLI::PositiveNumber);
     static const std::map<std::string, OutputKind> kOutputs = {{"text", OutputKind::Text},
-                                                                {"json", OutputKind::Json}};
+                                                               {"json", OutputKind::Json}};
     app.add_option("-o,--output", o.output, "Output format: text or json")
         ->transform(CLI::CheckedTransformer(kOutputs, CLI::ignore_case));
-    app.add_flag("--date", o.wall_clock, "Print wall-clock date and time instead of monotonic seconds");
+    app.add_flag("--date", o.wall_clock,
+                 "Print wall-clock date and time instead of monotonic seconds");
     app.add_option("--ring-pages", o.ring_pages, "perf ring data pages per CPU (power of two)")
         ->check([](const std::string& text) {
             std::size_t n = std::stoul(text);
@@ -52,7 +58,8 @@ void add_run_options(CLI::App& app, Options& o) {
 
 ParseResult parse_command_line(int argc, char** argv) {
     Options o;
-    CLI::App app{"ftnettrace: where and why the kernel drops your packets, without BPF", "ftnettrace"};
+    CLI::App app{"ftnettrace: where and why the kernel drops your packets, without BPF",
+                 "ftnettrace"};
     app.set_version_flag("-V,--version", kVersion);
     add_drop_options(app, o);
     add_run_options(app, o);
@@ -69,8 +76,7 @@ ParseResult parse_command_line(int argc, char** argv) {
         std::cerr << "ftnettrace: " << e.what() << "\n";
         return {std::nullopt, kExitUsage};
     }
-    int modes = (o.drop ? 1 : 0) + (o.cleanup ? 1 : 0) +
-                (faddr->parsed() ? 1 : 0);
+    int modes = (o.drop ? 1 : 0) + (o.cleanup ? 1 : 0) + (faddr->parsed() ? 1 : 0);
     if (modes > 1) {
         std::cerr << "ftnettrace: choose one of --drop, --cleanup, faddr2line\n";
         return {std::nullopt, kExitUsage};

@@ -17,7 +17,8 @@ int g_wake_fd = -1;
 
 void wake() {
     uint64_t one = 1;
-    if (g_wake_fd >= 0) [[maybe_unused]] auto n = ::write(g_wake_fd, &one, sizeof one);
+    if (g_wake_fd >= 0) [[maybe_unused]]
+        auto n = ::write(g_wake_fd, &one, sizeof one);
 }
 
 void on_signal(int signal_number) {
@@ -44,8 +45,12 @@ StopSignal::~StopSignal() {
     g_wake_fd = -1;
 }
 
-bool StopSignal::requested() const { return g_requested.load(); }
-int StopSignal::received_signal() const { return g_signal.load(); }
+bool StopSignal::requested() const {
+    return g_requested.load();
+}
+int StopSignal::received_signal() const {
+    return g_signal.load();
+}
 
 void StopSignal::request() {
     g_requested.store(true);

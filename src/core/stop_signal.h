@@ -10,7 +10,7 @@ namespace ftnt {
 // While alive, the three signals set a flag and make wake_fd() readable, so a reader
 // blocked in epoll returns and the caller's destructors remove every kernel object.
 class StopSignal {
-public:
+  public:
     StopSignal();
     ~StopSignal();
     StopSignal(const StopSignal&) = delete;
@@ -22,7 +22,7 @@ public:
     // Ends the run from inside the program (-c reached, --duration elapsed).
     void request();
 
-private:
+  private:
     UniqueFd wake_;
     struct sigaction previous_[3] = {};
 };

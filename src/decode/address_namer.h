@@ -16,14 +16,14 @@ struct NamedAddress {
 };
 
 class AddressNamer {
-public:
+  public:
     explicit AddressNamer(symbolize::Kallsyms symbols);
     // One line for the start of a run when names cannot be given (kptr_restrict), else "".
     std::string status_line() const;
     // return_address: a stack frame after the first, looked up at addr-1 for its source line.
     const NamedAddress& name(uint64_t address, bool return_address = false);
 
-private:
+  private:
     symbolize::Kallsyms symbols_;
     std::unordered_map<uint64_t, NamedAddress> cache_;
 };

@@ -18,20 +18,20 @@ struct DropEvent {
     uint32_t tid = 0;
     uint64_t skb = 0;
     uint64_t location = 0;
-    uint16_t protocol = 0;          // ethertype, host order
+    uint16_t protocol = 0;           // ethertype, host order
     std::optional<uint32_t> reason;  // absent before 5.17
     std::vector<uint64_t> stack;
     std::optional<PacketTuple> tuple;
 };
 
 class DropDecoder {
-public:
+  public:
     explicit DropDecoder(tep_event* kfree_skb);
     bool has_reason() const { return static_cast<bool>(reason_); }
     // Fills the fields that come from the tracepoint record itself.
     bool decode(std::span<const uint8_t> raw, DropEvent& out) const;
 
-private:
+  private:
     FieldRef skb_, location_, protocol_, reason_;
 };
 

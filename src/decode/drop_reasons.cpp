@@ -27,9 +27,14 @@ const tep_print_arg* find_reason_symbols(const tep_print_arg* arg) {
                 found = find_reason_symbols(arg->op.left);
                 if (!found) found = find_reason_symbols(arg->op.right);
                 break;
-            case TEP_PRINT_TYPE: found = find_reason_symbols(arg->typecast.item); break;
-            case TEP_PRINT_FUNC: found = find_reason_symbols(arg->func.args); break;
-            default: break;
+            case TEP_PRINT_TYPE:
+                found = find_reason_symbols(arg->typecast.item);
+                break;
+            case TEP_PRINT_FUNC:
+                found = find_reason_symbols(arg->func.args);
+                break;
+            default:
+                break;
         }
         if (found) return found;
     }

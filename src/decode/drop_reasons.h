@@ -14,7 +14,7 @@ struct tep_event;
 namespace ftnt {
 
 class DropReasonTable {
-public:
+  public:
     // Empty (available() false) when the event has no reason field: kernels before 5.17.
     static DropReasonTable from_event(tep_event* kfree_skb);
 
@@ -26,7 +26,7 @@ public:
     std::string name_of(uint32_t value) const;
     std::vector<std::string> names() const;
 
-private:
+  private:
     bool available_ = false;
     std::map<uint32_t, std::string> by_value_;
 };

@@ -14,7 +14,7 @@ struct tep_format_field;
 namespace ftnt {
 
 class EventFormats {
-public:
+  public:
     EventFormats();
     ~EventFormats();
     EventFormats(const EventFormats&) = delete;
@@ -27,13 +27,13 @@ public:
     tep_event* find(int id) const;
     tep_handle* handle() const { return tep_; }
 
-private:
+  private:
     tep_handle* tep_;
 };
 
 // A field of one event, resolved once by name and read from raw tracepoint records.
 class FieldRef {
-public:
+  public:
     FieldRef() = default;
     FieldRef(tep_event* event, const char* name);
     explicit operator bool() const { return field_ != nullptr; }
@@ -44,7 +44,7 @@ public:
     // The field's bytes (for arrays such as saddr[4] or a sockaddr_in6).
     std::span<const uint8_t> bytes(std::span<const uint8_t> raw) const;
 
-private:
+  private:
     tep_format_field* field_ = nullptr;
 };
 

@@ -21,8 +21,12 @@ std::string format_ip(int family, const std::array<uint8_t, 16>& bytes) {
     return text;
 }
 
-std::string PacketTuple::saddr_text() const { return format_ip(family, saddr); }
-std::string PacketTuple::daddr_text() const { return format_ip(family, daddr); }
+std::string PacketTuple::saddr_text() const {
+    return format_ip(family, saddr);
+}
+std::string PacketTuple::daddr_text() const {
+    return format_ip(family, daddr);
+}
 
 static std::string endpoint(int family, const std::array<uint8_t, 16>& address, uint16_t port,
                             bool has_port) {
@@ -31,8 +35,12 @@ static std::string endpoint(int family, const std::array<uint8_t, 16>& address, 
     return (family == 6 ? "[" + ip + "]" : ip) + ":" + std::to_string(port);
 }
 
-std::string PacketTuple::source() const { return endpoint(family, saddr, sport, has_ports); }
-std::string PacketTuple::destination() const { return endpoint(family, daddr, dport, has_ports); }
+std::string PacketTuple::source() const {
+    return endpoint(family, saddr, sport, has_ports);
+}
+std::string PacketTuple::destination() const {
+    return endpoint(family, daddr, dport, has_ports);
+}
 
 bool read_sockaddr(std::span<const uint8_t> bytes, int& family, std::array<uint8_t, 16>& address,
                    uint16_t& port) {
@@ -57,17 +65,28 @@ bool read_sockaddr(std::span<const uint8_t> bytes, int& family, std::array<uint8
 
 std::string ethertype_name(uint16_t ethertype) {
     switch (ethertype) {
-        case 0x0800: return "IPv4";
-        case 0x86dd: return "IPv6";
-        case 0x0806: return "ARP";
-        case 0x8100: return "802.1Q";
-        case 0x88a8: return "802.1ad";
-        case 0x8847: return "MPLS";
-        case 0x8864: return "PPPoE";
-        case 0x0004: return "802.2";
-        case 0x0003: return "ALL";
-        case 0x0000: return "none";
-        default: break;
+        case 0x0800:
+            return "IPv4";
+        case 0x86dd:
+            return "IPv6";
+        case 0x0806:
+            return "ARP";
+        case 0x8100:
+            return "802.1Q";
+        case 0x88a8:
+            return "802.1ad";
+        case 0x8847:
+            return "MPLS";
+        case 0x8864:
+            return "PPPoE";
+        case 0x0004:
+            return "802.2";
+        case 0x0003:
+            return "ALL";
+        case 0x0000:
+            return "none";
+        default:
+            break;
     }
     char text[8];
     std::snprintf(text, sizeof text, "0x%04x", ethertype);

@@ -18,7 +18,7 @@ struct PacketTuple {
     std::string l4;  // "TCP", "UDP", ... or "" when unknown
 
     PacketTuple reversed() const;
-    std::string source() const;       // "192.0.2.1:40000" or "[2001:db8::1]:40000"
+    std::string source() const;  // "192.0.2.1:40000" or "[2001:db8::1]:40000"
     std::string destination() const;
     std::string saddr_text() const;
     std::string daddr_text() const;

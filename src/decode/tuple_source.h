@@ -18,13 +18,13 @@ struct SkbTuple {
 };
 
 class TupleSource {
-public:
+  public:
     // Throws UsageError (naming the catalog line) when the event lacks the fields it names.
     TupleSource(const CatalogEntry& entry, tep_event* event);
     std::optional<SkbTuple> decode(std::span<const uint8_t> raw) const;
     const std::string& name() const { return name_; }
 
-private:
+  private:
     bool read_addresses(std::span<const uint8_t> raw, PacketTuple& tuple) const;
 
     std::string name_;

@@ -30,6 +30,8 @@ std::string kernel_release() {
     return name.release;
 }
 
-bool process_alive(int pid) { return ::kill(pid, 0) == 0 || errno == EPERM; }
+bool process_alive(int pid) {
+    return ::kill(pid, 0) == 0 || errno == EPERM;
+}
 
 }  // namespace ftnt

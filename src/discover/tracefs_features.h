@@ -14,10 +14,10 @@ struct TracefsFeatures {
     bool fprobes = false;
     bool hist_triggers = false;
     bool stacktrace_trigger = false;
-    bool fetch_arg_n = false;       // $argN
-    bool fetch_arrays = false;      // TYPE[N]
-    bool fetch_strings = false;     // string/ustring
-    bool btf_args = false;          // BTF-named probe arguments (6.5+)
+    bool fetch_arg_n = false;    // $argN
+    bool fetch_arrays = false;   // TYPE[N]
+    bool fetch_strings = false;  // string/ustring
+    bool btf_args = false;       // BTF-named probe arguments (6.5+)
     bool error_log = false;
 };
 

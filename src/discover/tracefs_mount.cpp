@@ -29,10 +29,10 @@ TracefsMount::TracefsMount() : path_(find_tracefs()) {
         return;
     }
     int error = errno;
-    throw KernelError(errno_message(
-        std::string("tracefs is not mounted and mounting it on ") + kTracefs +
-            " failed (kernel without CONFIG_TRACING? run as root)",
-        error));
+    throw KernelError(errno_message(std::string("tracefs is not mounted and mounting it on ") +
+                                        kTracefs +
+                                        " failed (kernel without CONFIG_TRACING? run as root)",
+                                    error));
 }
 
 TracefsMount::~TracefsMount() {

@@ -6,7 +6,7 @@
 namespace ftnt {
 
 class TracefsMount {
-public:
+  public:
     // Throws KernelError with one line naming what is missing.
     TracefsMount();
     ~TracefsMount();
@@ -16,7 +16,7 @@ public:
     const std::string& path() const { return path_; }
     bool mounted_by_us() const { return mounted_here_; }
 
-private:
+  private:
     std::string path_;
     bool mounted_here_ = false;
 };

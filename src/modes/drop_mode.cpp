@@ -32,12 +32,17 @@ double seconds_since(Clock::time_point start) {
 
 // The decode, track and output stages for the records of one run.
 class DropPipeline {
-public:
+  public:
     DropPipeline(const Options& options, const DropPlan& plan, const DropReasonTable& reasons,
                  DropDecoder decoder, AddressNamer& namer, OutputFormat& output,
                  const PerfReader& reader)
-        : options_(options), plan_(plan), reasons_(reasons), decoder_(decoder), namer_(namer),
-          output_(output), reader_(reader) {}
+        : options_(options),
+          plan_(plan),
+          reasons_(reasons),
+          decoder_(decoder),
+          namer_(namer),
+          output_(output),
+          reader_(reader) {}
 
     void on_record(const OwnedRecord& record) {
         std::span<const uint8_t> bytes(record.bytes);
@@ -53,7 +58,8 @@ public:
             case PERF_RECORD_FORK:
                 if (auto fork = parse_fork(bytes)) comms_.forked(fork->tid, fork->ptid);
                 return;
-            default: break;
+            default:
+                break;
         }
         auto id = sample_identifier(bytes);
         const TracepointRequest* request = id ? reader_.request_of(*id) : nullptr;
@@ -61,15 +67,17 @@ public:
         auto sample = parse_sample(bytes, reader_.sample_type_of(*id));
         if (!sample) return;
         ++events_seen_;
-        if (request->tracepoint_id == plan_.drop.tracepoint_id) on_drop(*sample);
-        else on_join(*request, *sample);
+        if (request->tracepoint_id == plan_.drop.tracepoint_id)
+            on_drop(*sample);
+        else
+            on_join(*request, *sample);
     }
 
     uint64_t events_seen() const { return events_seen_; }
     uint64_t drops_shown() const { return drops_shown_; }
     DropSummary& summary() { return summary_; }
 
-private:
+  private:
     void on_join(const TracepointRequest& request, const Sample& sample) {
         for (std::size_t i = 0; i < plan_.joins.size(); ++i) {
             if (plan_.joins[i].tracepoint_id != request.tracepoint_id) continue;
@@ -97,8 +105,13 @@ private:
             return;
         }
         event.stack = sample.callchain;
-        DropView view{&event, comms_.name(event.tid, event.cpu), ethertype_name(event.protocol),
-                      reason, where.location, where.source, {}};
+        DropView view{&event,
+                      comms_.name(event.tid, event.cpu),
+                      ethertype_name(event.protocol),
+                      reason,
+                      where.location,
+                      where.source,
+                      {}};
         for (std::size_t i = 0; i < event.stack.size(); ++i)
             view.stack.push_back(namer_.name(event.stack[i], i > 0).location);
         output_.drop(view);
@@ -155,8 +168,9 @@ int run_drop_mode(const Options& options) {
     EventFormats formats;
     tep_event* kfree_skb = formats.load(tracefs.path(), "skb", "kfree_skb");
     if (!kfree_skb)
-        throw KernelError("the skb:kfree_skb tracepoint is missing (kernel without "
-                          "CONFIG_TRACEPOINTS or CONFIG_NET)");
+        throw KernelError(
+            "the skb:kfree_skb tracepoint is missing (kernel without "
+            "CONFIG_TRACEPOINTS or CONFIG_NET)");
     auto reasons = DropReasonTable::from_event(kfree_skb);
     AddressNamer namer(symbolize::Kallsyms::load());
 
@@ -182,7 +196,8 @@ int run_drop_mode(const Options& options) {
     auto start = Clock::now();
     auto last_interval = start;
     reader.enable();
-    std::cerr << "ftnettrace: tracing drops" << (plan.drop.filter.empty() ? "" : " where " + plan.drop.filter)
+    std::cerr << "ftnettrace: tracing drops"
+              << (plan.drop.filter.empty() ? "" : " where " + plan.drop.filter)
               << "; Ctrl-C to stop\n";
     while (!stop.requested()) {
         reader.poll(100, stop.wake_fd());

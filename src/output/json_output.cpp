@@ -13,7 +13,7 @@ std::string hex(uint64_t value) {
 }
 
 class JsonOutput : public OutputFormat {
-public:
+  public:
     JsonOutput(std::ostream& out, TimeFormat time) : out_(out), time_(time) {}
 
     void drop(const DropView& view) override {
@@ -21,9 +21,14 @@ public:
         JsonObject o(out_);
         o.field("type", "drop").field_seconds("ts", e.time_ns);
         if (time_.wall_clock) o.field("date", format_time(e.time_ns, time_));
-        o.field("cpu", e.cpu).field("pid", e.tid).field("comm", view.comm).field("proto", view.proto);
-        if (view.reason) o.field("reason", *view.reason);
-        else o.null_field("reason");
+        o.field("cpu", e.cpu)
+            .field("pid", e.tid)
+            .field("comm", view.comm)
+            .field("proto", view.proto);
+        if (view.reason)
+            o.field("reason", *view.reason);
+        else
+            o.null_field("reason");
         o.field("location", view.location).field("skb", hex(e.skb));
         if (!view.source.empty()) o.field("source", view.source);
         if (e.tuple) write_tuple(o, *e.tuple);
@@ -31,8 +36,11 @@ public:
     }
 
     void lost(uint32_t cpu, uint64_t count, uint64_t time_ns) override {
-        JsonObject(out_).field("type", "lost").field_seconds("ts", time_ns).field("cpu", cpu).field(
-            "lost", count);
+        JsonObject(out_)
+            .field("type", "lost")
+            .field_seconds("ts", time_ns)
+            .field("cpu", cpu)
+            .field("lost", count);
     }
 
     void summary(const DropSummary& summary, uint64_t lost, double seconds, bool final) override {
@@ -47,8 +55,10 @@ public:
             if (!first) rows << ',';
             first = false;
             rows << "{\"reason\":";
-            if (row.reason.empty()) rows << "null";
-            else write_json_string(rows, row.reason);
+            if (row.reason.empty())
+                rows << "null";
+            else
+                write_json_string(rows, row.reason);
             rows << ",\"location\":";
             write_json_string(rows, row.location);
             rows << ",\"count\":" << row.count << '}';
@@ -58,7 +68,7 @@ public:
 
     void flush() override { out_.flush(); }
 
-private:
+  private:
     static void write_tuple(JsonObject& o, const PacketTuple& t) {
         o.field("saddr", t.saddr_text()).field("daddr", t.daddr_text());
         if (t.has_ports) o.field("sport", t.sport).field("dport", t.dport);

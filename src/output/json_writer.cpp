@@ -8,10 +8,18 @@ void write_json_string(std::ostream& out, std::string_view text) {
     out << '"';
     for (char c : text) {
         switch (c) {
-            case '"': out << "\\\""; break;
-            case '\\': out << "\\\\"; break;
-            case '\n': out << "\\n"; break;
-            case '\t': out << "\\t"; break;
+            case '"':
+                out << "\\\"";
+                break;
+            case '\\':
+                out << "\\\\";
+                break;
+            case '\n':
+                out << "\\n";
+                break;
+            case '\t':
+                out << "\\t";
+                break;
             default:
                 if (static_cast<unsigned char>(c) < 0x20) {
                     char escaped[8];
@@ -25,8 +33,12 @@ void write_json_string(std::ostream& out, std::string_view text) {
     out << '"';
 }
 
-JsonObject::JsonObject(std::ostream& out) : out_(out) { out_ << '{'; }
-JsonObject::~JsonObject() { out_ << "}\n"; }
+JsonObject::JsonObject(std::ostream& out) : out_(out) {
+    out_ << '{';
+}
+JsonObject::~JsonObject() {
+    out_ << "}\n";
+}
 
 void JsonObject::key(std::string_view name) {
     if (!first_) out_ << ',';
@@ -50,7 +62,8 @@ JsonObject& JsonObject::field(std::string_view name, uint64_t value) {
 JsonObject& JsonObject::field_seconds(std::string_view name, uint64_t ns) {
     key(name);
     char text[32];
-    std::snprintf(text, sizeof text, "%llu.%06llu", static_cast<unsigned long long>(ns / 1000000000),
+    std::snprintf(text, sizeof text, "%llu.%06llu",
+                  static_cast<unsigned long long>(ns / 1000000000),
                   static_cast<unsigned long long>(ns % 1000000000 / 1000));
     out_ << text;
     return *this;

@@ -10,7 +10,7 @@
 namespace ftnt {
 
 class JsonObject {
-public:
+  public:
     explicit JsonObject(std::ostream& out);
     ~JsonObject();  // writes "}\n"
     JsonObject(const JsonObject&) = delete;
@@ -28,7 +28,7 @@ public:
     // Writes a key whose value the caller writes raw (a nested array of objects).
     std::ostream& raw_field(std::string_view key);
 
-private:
+  private:
     void key(std::string_view name);
     std::ostream& out_;
     bool first_ = true;

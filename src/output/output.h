@@ -17,25 +17,24 @@ namespace ftnt {
 struct DropView {
     const DropEvent* event = nullptr;
     std::string comm;
-    std::string proto;                 // "IPv4"
+    std::string proto;                  // "IPv4"
     std::optional<std::string> reason;  // absent when the kernel has no reasons
-    std::string location;              // "tcp_v4_rcv+0x91/0x13f0"
-    std::vector<std::string> source;   // "tcp_v4_rcv at net/ipv4/tcp_ipv4.c:2270", innermost first
-    std::vector<std::string> stack;    // one frame a string, innermost first
+    std::string location;               // "tcp_v4_rcv+0x91/0x13f0"
+    std::vector<std::string> source;    // "tcp_v4_rcv at net/ipv4/tcp_ipv4.c:2270", innermost first
+    std::vector<std::string> stack;     // one frame a string, innermost first
 };
 
 struct TimeFormat {
-    bool wall_clock = false;           // --date
+    bool wall_clock = false;  // --date
     int64_t monotonic_to_realtime_ns = 0;
 };
 
 class OutputFormat {
-public:
+  public:
     virtual ~OutputFormat() = default;
     virtual void drop(const DropView& view) = 0;
     virtual void lost(uint32_t cpu, uint64_t count, uint64_t time_ns) = 0;
-    virtual void summary(const DropSummary& summary, uint64_t lost, double seconds,
-                         bool final) = 0;
+    virtual void summary(const DropSummary& summary, uint64_t lost, double seconds, bool final) = 0;
     virtual void flush() = 0;
 };
 

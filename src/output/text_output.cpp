@@ -6,7 +6,7 @@ namespace ftnt {
 namespace {
 
 class TextOutput : public OutputFormat {
-public:
+  public:
     TextOutput(std::ostream& out, TimeFormat time) : out_(out), time_(time) {}
 
     void drop(const DropView& view) override {
@@ -25,15 +25,17 @@ public:
     }
 
     void lost(uint32_t cpu, uint64_t count, uint64_t time_ns) override {
-        out_ << '[' << format_time(time_ns, time_) << "] LOST " << count << " events on cpu"
-             << cpu << '\n';
+        out_ << '[' << format_time(time_ns, time_) << "] LOST " << count << " events on cpu" << cpu
+             << '\n';
     }
 
     void summary(const DropSummary& summary, uint64_t lost, double seconds, bool final) override {
         out_ << (final ? "Drops" : "Drops so far") << " in " << std::fixed << std::setprecision(1)
              << seconds << " s: " << summary.total();
         if (lost) out_ << " (and " << lost << " events lost)";
-        out_ << '\n' << std::setw(10) << "COUNT" << "  " << std::left << std::setw(28) << "REASON"
+        out_ << '\n'
+             << std::setw(10) << "COUNT"
+             << "  " << std::left << std::setw(28) << "REASON"
              << "LOCATION" << std::right << '\n';
         for (const auto& row : summary.rows())
             out_ << std::setw(10) << row.count << "  " << std::left << std::setw(28)
@@ -44,7 +46,7 @@ public:
 
     void flush() override { out_.flush(); }
 
-private:
+  private:
     std::ostream& out_;
     TimeFormat time_;
 };

@@ -27,7 +27,9 @@ std::string CatalogEntry::get(const std::string& key, const std::string& fallbac
     return it == keys.end() ? fallback : it->second;
 }
 
-std::string CatalogEntry::system() const { return name.substr(0, name.find(':')); }
+std::string CatalogEntry::system() const {
+    return name.substr(0, name.find(':'));
+}
 
 std::string CatalogEntry::event() const {
     auto colon = name.find(':');

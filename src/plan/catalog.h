@@ -27,7 +27,7 @@ struct CatalogEntry {
 };
 
 class Catalog {
-public:
+  public:
     // Loads every *.def file of the directory, in name order. Throws UsageError naming
     // file:line for a bad entry.
     void load_directory(const std::string& dir);
@@ -35,7 +35,7 @@ public:
     const std::vector<CatalogEntry>& entries() const { return entries_; }
     std::vector<const CatalogEntry*> with(const std::string& key, const std::string& value) const;
 
-private:
+  private:
     std::vector<CatalogEntry> entries_;
 };
 

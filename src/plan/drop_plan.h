@@ -30,7 +30,7 @@ struct DropPlan {
     std::vector<TracepointRequest> joins;   // tracepoints that name the skb's tuple
     std::vector<TupleSource> join_sources;  // decoders, same order as joins
     ProtocolSelection protocols;
-    std::vector<std::string> notices;       // one line each, printed at start
+    std::vector<std::string> notices;  // one line each, printed at start
 };
 
 // Throws UsageError for names this kernel does not know (listing the ones it does).

@@ -15,7 +15,9 @@ PerfReader::PerfReader(std::vector<int> cpus, RingOptions options)
     if (!epoll_.valid()) throw KernelError(errno_message("epoll_create1", errno));
 }
 
-PerfReader::~PerfReader() { disable(); }
+PerfReader::~PerfReader() {
+    disable();
+}
 
 void PerfReader::add(const TracepointRequest& request) {
     std::size_t index = requests_.size();

@@ -23,12 +23,12 @@ struct TracepointRequest {
 };
 
 struct RingOptions {
-    std::size_t data_pages = 1024;       // per CPU, a power of two (4 MiB with 4 KiB pages)
+    std::size_t data_pages = 1024;  // per CPU, a power of two (4 MiB with 4 KiB pages)
     uint64_t reorder_window_ns = 20'000'000;
 };
 
 class PerfReader {
-public:
+  public:
     PerfReader(std::vector<int> cpus, RingOptions options);
     ~PerfReader();
     PerfReader(const PerfReader&) = delete;
@@ -53,7 +53,7 @@ public:
     uint64_t lost_total() const;
     const std::vector<int>& cpus() const { return cpus_; }
 
-private:
+  private:
     struct CpuRing {
         const PerfEvent* owner = nullptr;  // the event whose fd is mapped
         std::unique_ptr<MappedRing> ring;

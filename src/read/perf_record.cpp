@@ -8,7 +8,7 @@ namespace ftnt {
 namespace {
 
 class Cursor {
-public:
+  public:
     explicit Cursor(std::span<const uint8_t> bytes) : bytes_(bytes) {}
     template <typename T>
     bool read(T& out) {
@@ -29,7 +29,7 @@ public:
     }
     std::size_t remaining() const { return bytes_.size() - offset_; }
 
-private:
+  private:
     std::span<const uint8_t> bytes_;
     std::size_t offset_ = 0;
 };

@@ -18,7 +18,7 @@ struct RingMemory {
 };
 
 class RingCursor {
-public:
+  public:
     explicit RingCursor(RingMemory memory) : memory_(memory) {}
 
     // Calls on_record(std::span<const uint8_t>) for each complete record between data_tail and
@@ -40,7 +40,7 @@ public:
         return records;
     }
 
-private:
+  private:
     void copy_out(uint64_t position, void* out, std::size_t n) const {
         uint64_t offset = position & (memory_.size - 1);
         std::size_t first = static_cast<std::size_t>(std::min<uint64_t>(n, memory_.size - offset));
@@ -61,7 +61,7 @@ private:
 
 // The kernel mapping of one event fd's ring; unmapped by the destructor.
 class MappedRing {
-public:
+  public:
     MappedRing(int fd, std::size_t data_pages);
     ~MappedRing();
     MappedRing(const MappedRing&) = delete;
@@ -69,7 +69,7 @@ public:
 
     RingCursor& cursor() { return cursor_; }
 
-private:
+  private:
     void* base_ = nullptr;
     std::size_t length_ = 0;
     RingCursor cursor_;

@@ -18,7 +18,7 @@ struct OwnedRecord {
 // ring was drained can be older than a record already taken from another. So records are
 // held until the clock has passed them by a reorder window, then released oldest first.
 class RecordMerger {
-public:
+  public:
     void push(uint64_t time, std::vector<uint8_t> bytes);
     // Releases every record with time <= watermark, oldest first.
     template <typename OnRecord>
@@ -31,7 +31,7 @@ public:
     }
     std::size_t pending() const { return heap_.size(); }
 
-private:
+  private:
     template <typename OnRecord>
     void pop_one(OnRecord& on_record) {
         OwnedRecord top = std::move(const_cast<OwnedRecord&>(heap_.top()));

@@ -18,7 +18,9 @@ const std::string& CommCache::name(uint32_t tid, uint32_t cpu) {
     return it->second;
 }
 
-void CommCache::renamed(uint32_t tid, const std::string& comm) { names_[tid] = comm; }
+void CommCache::renamed(uint32_t tid, const std::string& comm) {
+    names_[tid] = comm;
+}
 
 void CommCache::forked(uint32_t child_tid, uint32_t parent_tid) {
     names_[child_tid] = name(parent_tid, 0);

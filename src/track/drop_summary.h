@@ -16,14 +16,14 @@ struct SummaryRow {
 };
 
 class DropSummary {
-public:
+  public:
     void add(const std::string& reason, const std::string& location, uint64_t count = 1);
     // Rows sorted by count, highest first, then by reason and location.
     std::vector<SummaryRow> rows() const;
     uint64_t total() const { return total_; }
     void clear();
 
-private:
+  private:
     std::map<std::pair<std::string, std::string>, uint64_t> counts_;
     uint64_t total_ = 0;
 };

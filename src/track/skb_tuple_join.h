@@ -10,7 +10,7 @@
 namespace ftnt {
 
 class SkbTupleJoin {
-public:
+  public:
     // skb addresses are reused once freed, so a remembered tuple older than max_age_ns is not
     // trusted: a reset or ICMP error and the drop of its skb happen within microseconds.
     explicit SkbTupleJoin(uint64_t max_age_ns = 1'000'000'000, std::size_t max_entries = 65536);
@@ -20,7 +20,7 @@ public:
     std::optional<PacketTuple> take(uint64_t skb, uint64_t time_ns);
     std::size_t size() const { return entries_.size(); }
 
-private:
+  private:
     struct Entry {
         uint64_t time_ns;
         PacketTuple tuple;

@@ -11,8 +11,13 @@ namespace {
 
 bool is_code_type(char type) {
     switch (type) {
-        case 't': case 'T': case 'w': case 'W': return true;
-        default: return false;
+        case 't':
+        case 'T':
+        case 'w':
+        case 'W':
+            return true;
+        default:
+            return false;
     }
 }
 

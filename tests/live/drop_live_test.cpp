@@ -43,7 +43,7 @@ bool location_starts(const std::string& drop, const std::string& function) {
 }
 
 class DropLive : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         if (::geteuid() != 0) GTEST_SKIP() << "live tests need root";
     }

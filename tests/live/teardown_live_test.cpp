@@ -10,7 +10,7 @@ namespace ftnt::test {
 namespace {
 
 class Teardown : public ::testing::TestWithParam<int> {
-protected:
+  protected:
     void SetUp() override {
         if (::geteuid() != 0) GTEST_SKIP() << "live tests need root";
     }
@@ -28,7 +28,7 @@ TEST_P(Teardown, SignalEndsTheRunCleanly) {
 INSTANTIATE_TEST_SUITE_P(Signals, Teardown, ::testing::Values(SIGINT, SIGTERM, SIGHUP));
 
 class TeardownLive : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         if (::geteuid() != 0) GTEST_SKIP() << "live tests need root";
     }

@@ -23,7 +23,7 @@ struct SymbolOffset {
 };
 
 class Kallsyms {
-public:
+  public:
     static Kallsyms parse(std::string_view text);
     // Throws std::runtime_error when the file cannot be read.
     static Kallsyms load(const std::string& path = "/proc/kallsyms");
@@ -39,7 +39,7 @@ public:
     // First symbol of any type with this name (used for _text and other anchors).
     std::optional<uint64_t> address_of(std::string_view name) const;
 
-private:
+  private:
     std::vector<KernelSymbol> text_;  // code symbols sorted by address
     std::vector<std::pair<std::string, uint64_t>> anchors_;
     bool addresses_hidden_ = false;

@@ -29,17 +29,14 @@ NetnsPair::NetnsPair(const std::string& tag)
       b_("ftnt-" + std::to_string(::getpid()) + "-" + tag + "-b") {
     std::string veth_a = "ftnt" + std::to_string(::getpid() % 100000) + "a";
     std::string veth_b = "ftnt" + std::to_string(::getpid() % 100000) + "b";
-    std::string setup =
-        "set -e; ip netns add " + a_ + "; ip netns add " + b_ +
-        "; ip link add " + veth_a + " netns " + a_ + " type veth peer name " + veth_b +
-        " netns " + b_ +
-        "; ip -n " + a_ + " link set lo up; ip -n " + b_ + " link set lo up" +
-        "; ip -n " + a_ + " addr add 192.0.2.1/24 dev " + veth_a +
-        "; ip -n " + b_ + " addr add 192.0.2.2/24 dev " + veth_b +
-        "; ip -n " + a_ + " addr add 2001:db8::1/64 dev " + veth_a + " nodad" +
-        "; ip -n " + b_ + " addr add 2001:db8::2/64 dev " + veth_b + " nodad" +
-        "; ip -n " + a_ + " link set " + veth_a + " up; ip -n " + b_ + " link set " + veth_b +
-        " up";
+    std::string setup = "set -e; ip netns add " + a_ + "; ip netns add " + b_ + "; ip link add " +
+                        veth_a + " netns " + a_ + " type veth peer name " + veth_b + " netns " +
+                        b_ + "; ip -n " + a_ + " link set lo up; ip -n " + b_ + " link set lo up" +
+                        "; ip -n " + a_ + " addr add 192.0.2.1/24 dev " + veth_a + "; ip -n " + b_ +
+                        " addr add 192.0.2.2/24 dev " + veth_b + "; ip -n " + a_ +
+                        " addr add 2001:db8::1/64 dev " + veth_a + " nodad" + "; ip -n " + b_ +
+                        " addr add 2001:db8::2/64 dev " + veth_b + " nodad" + "; ip -n " + a_ +
+                        " link set " + veth_a + " up; ip -n " + b_ + " link set " + veth_b + " up";
     if (shell(setup) != 0) {
         shell("ip netns del " + a_ + " 2>/dev/null; ip netns del " + b_ + " 2>/dev/null");
         throw std::runtime_error("cannot create namespaces " + a_ + ", " + b_);

@@ -8,7 +8,7 @@
 namespace ftnt::test {
 
 class NetnsPair {
-public:
+  public:
     explicit NetnsPair(const std::string& tag);
     ~NetnsPair();
     NetnsPair(const NetnsPair&) = delete;
@@ -24,7 +24,7 @@ public:
     static constexpr const char* kAddr6A = "2001:db8::1";
     static constexpr const char* kAddr6B = "2001:db8::2";
 
-private:
+  private:
     std::string a_, b_;
 };
 

@@ -83,8 +83,12 @@ int ToolRun::stop(int signal) {
     return wait_exit(15);
 }
 
-std::string ToolRun::stdout_text() const { return read_file(out_path_); }
-std::string ToolRun::stderr_text() const { return read_file(err_path_); }
+std::string ToolRun::stdout_text() const {
+    return read_file(out_path_);
+}
+std::string ToolRun::stderr_text() const {
+    return read_file(err_path_);
+}
 
 std::vector<std::string> ToolRun::stdout_lines() const {
     std::vector<std::string> lines;

@@ -9,7 +9,7 @@
 namespace ftnt::test {
 
 class ToolRun {
-public:
+  public:
     explicit ToolRun(std::vector<std::string> args, uid_t as_user = 0);
     ~ToolRun();  // kills a run still going (SIGKILL) so a failing test leaves no process
     ToolRun(const ToolRun&) = delete;
@@ -26,7 +26,7 @@ public:
     std::string stderr_text() const;
     std::vector<std::string> stdout_lines() const;
 
-private:
+  private:
     pid_t pid_ = -1;
     int exit_code_ = -1000;
     std::string out_path_, err_path_;

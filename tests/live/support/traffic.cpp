@@ -69,7 +69,8 @@ void udp_send(const std::string& netns, const std::string& address, int port, in
         int s = ::socket(to.ss_family, SOCK_DGRAM, 0);
         if (sport) {
             sockaddr_storage from;
-            socklen_t from_length = fill_address(to.ss_family == AF_INET ? "0.0.0.0" : "::", sport, from);
+            socklen_t from_length =
+                fill_address(to.ss_family == AF_INET ? "0.0.0.0" : "::", sport, from);
             ::bind(s, reinterpret_cast<sockaddr*>(&from), from_length);
         }
         char payload[16] = "ftnettrace-test";

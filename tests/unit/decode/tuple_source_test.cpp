@@ -12,8 +12,8 @@
 namespace ftnt {
 namespace {
 
-CatalogEntry entry_for(const std::string& name, const std::string& addresses,
-                       const std::string& l4, const std::string& require = "") {
+CatalogEntry entry_for(const std::string& name, const std::string& addresses, const std::string& l4,
+                       const std::string& require = "") {
     CatalogEntry e;
     e.kind = "tracepoint";
     e.name = name;

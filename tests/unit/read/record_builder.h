@@ -10,8 +10,11 @@
 namespace ftnt::test {
 
 class RecordBuilder {
-public:
-    explicit RecordBuilder(uint32_t type) { bytes_.resize(sizeof(perf_event_header)); type_ = type; }
+  public:
+    explicit RecordBuilder(uint32_t type) {
+        bytes_.resize(sizeof(perf_event_header));
+        type_ = type;
+    }
     template <typename T>
     RecordBuilder& put(T value) {
         auto at = bytes_.size();
@@ -30,7 +33,7 @@ public:
         return bytes_;
     }
 
-private:
+  private:
     uint32_t type_;
     std::vector<uint8_t> bytes_;
 };
@@ -51,7 +54,14 @@ inline std::vector<uint8_t> sample_record(uint64_t id, uint32_t tid, uint64_t ti
 
 inline std::vector<uint8_t> lost_record(uint64_t id, uint64_t lost, uint64_t time, uint32_t cpu) {
     RecordBuilder b(PERF_RECORD_LOST);
-    b.put(id).put(lost).put(uint32_t{0}).put(uint32_t{0}).put(time).put(cpu).put(uint32_t{0}).put(id);
+    b.put(id)
+        .put(lost)
+        .put(uint32_t{0})
+        .put(uint32_t{0})
+        .put(time)
+        .put(cpu)
+        .put(uint32_t{0})
+        .put(id);
     return b.done();
 }
 
