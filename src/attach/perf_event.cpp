@@ -48,7 +48,13 @@ PerfEvent::PerfEvent(const PerfEventSpec& spec, int cpu) : cpu_(cpu) {
     attr.task = spec.track_tasks ? 1 : 0;
     attr.watermark = 1;
     attr.wakeup_watermark = spec.wakeup_bytes ? spec.wakeup_bytes : 4096;
+    attr.read_format = PERF_FORMAT_LOST;
     fd_ = UniqueFd(perf_event_open(&attr, cpu));
+    counts_lost_ = fd_.valid();
+    if (!fd_.valid() && errno == EINVAL) {  // PERF_FORMAT_LOST is 6.0+
+        attr.read_format = 0;
+        fd_ = UniqueFd(perf_event_open(&attr, cpu));
+    }
     if (!fd_.valid()) {
         int error = errno;
         throw KernelError(errno_message("perf_event_open of tracepoint " +
@@ -78,6 +84,16 @@ void PerfEvent::enable() {
 
 void PerfEvent::disable() {
     ::ioctl(fd_.get(), PERF_EVENT_IOC_DISABLE, 0);
+}
+
+std::optional<uint64_t> PerfEvent::lost_samples() const {
+    if (!counts_lost_) return std::nullopt;
+    struct {
+        uint64_t value;
+        uint64_t lost;
+    } counts = {};
+    if (::read(fd_.get(), &counts, sizeof counts) != sizeof counts) return std::nullopt;
+    return counts.lost;
 }
 
 }  // namespace ftnt

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "core/unique_fd.h"
@@ -29,11 +30,15 @@ class PerfEvent {
     int set_filter(const std::string& filter);
     void enable();
     void disable();
+    // Samples the kernel could not write because the ring was full, counted by the kernel
+    // itself (PERF_FORMAT_LOST, 6.0+); empty on older kernels.
+    std::optional<uint64_t> lost_samples() const;
 
   private:
     UniqueFd fd_;
     int cpu_;
     uint64_t id_ = 0;
+    bool counts_lost_ = false;
 };
 
 // The sample_type every ftnettrace event uses; the identifier comes first in each record.

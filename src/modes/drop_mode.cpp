@@ -26,6 +26,13 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+uint64_t monotonic_now_ns() {
+    timespec now;
+    ::clock_gettime(CLOCK_MONOTONIC, &now);
+    return static_cast<uint64_t>(now.tv_sec) * 1'000'000'000ull +
+           static_cast<uint64_t>(now.tv_nsec);
+}
+
 double seconds_since(Clock::time_point start) {
     return std::chrono::duration<double>(Clock::now() - start).count();
 }
@@ -216,6 +223,9 @@ int run_drop_mode(const Options& options) {
     reader.disable();
     reader.poll(0, -1);
     reader.release(true, handle);
+    reader.settle_lost([&](int cpu, uint64_t lost) {
+        output->lost(static_cast<uint32_t>(cpu), lost, monotonic_now_ns());
+    });
     if (options.summary)
         output->summary(pipeline.summary(), reader.lost_total(), seconds_since(start), true);
     output->flush();

@@ -51,6 +51,11 @@ class PerfReader {
     uint64_t sample_type_of(uint64_t id) const;
     const std::map<int, uint64_t>& lost_by_cpu() const { return lost_by_cpu_; }
     uint64_t lost_total() const;
+    // A PERF_RECORD_LOST is only written with the next sample that fits, so losses at the end
+    // of a run would go unreported. The kernel's own per-event count (6.0+) closes that gap:
+    // calls on_unreported(cpu, count) for each CPU whose count exceeds what records said.
+    template <typename OnUnreported>
+    void settle_lost(OnUnreported&& on_unreported);
     const std::vector<int>& cpus() const { return cpus_; }
 
   private:
@@ -84,6 +89,20 @@ void PerfReader::release(bool everything, OnRecord&& on_record) {
     uint64_t now = monotonic_now_ns();
     uint64_t window = options_.reorder_window_ns;
     merger_.release_until(now > window ? now - window : 0, on_record);
+}
+
+template <typename OnUnreported>
+void PerfReader::settle_lost(OnUnreported&& on_unreported) {
+    std::map<int, uint64_t> counted;
+    for (const auto& event : events_)
+        if (auto lost = event->lost_samples()) counted[event->cpu()] += *lost;
+    for (const auto& [cpu, lost] : counted) {
+        uint64_t& reported = lost_by_cpu_[cpu];
+        if (lost > reported) {
+            on_unreported(cpu, lost - reported);
+            reported = lost;
+        }
+    }
 }
 
 }  // namespace ftnt

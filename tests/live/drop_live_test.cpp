@@ -176,5 +176,45 @@ TEST_F(DropLive, TextOutputIsTheDefault) {
     EXPECT_NE(run.stderr_text().find(" lost, "), std::string::npos);
 }
 
+TEST_F(DropLive, LostEventsAreCountedAndShown) {
+    NetnsPair ns("lost");
+    // A one-page ring per CPU and a reader held stopped: the kernel must drop records and say so.
+    ToolRun run({"--drop", "-o", "json", "--ring-pages", "1", "--reason", "NO_SOCKET"});
+    ASSERT_TRUE(run.wait_ready());
+    ASSERT_EQ(::kill(run.pid(), SIGSTOP), 0);
+    udp_send(ns.a(), NetnsPair::kAddrB, 7013, 400);
+    ::kill(run.pid(), SIGCONT);
+    usleep(300'000);
+    ASSERT_EQ(run.stop(SIGINT), 0) << run.stderr_text();
+    uint64_t lost_in_stream = 0;
+    for (const auto& line : run.stdout_lines())
+        if (json_string(line, "type") == "lost")
+            lost_in_stream += std::stoull(json_string(line, "lost"));
+    EXPECT_GT(lost_in_stream, 0u) << run.stdout_text();
+    auto err = run.stderr_text();
+    auto at = err.find(" drops shown, ");
+    ASSERT_NE(at, std::string::npos) << err;
+    auto lost_in_summary = std::stoull(err.substr(at + 14));
+    EXPECT_EQ(lost_in_summary, lost_in_stream) << err;
+    EXPECT_NE(err.find("(cpu"), std::string::npos) << err;
+}
+
+TEST_F(DropLive, DateGivesWallClockTimes) {
+    NetnsPair ns("date");
+    ToolRun run({"--drop", "--date", "--reason", "NO_SOCKET"});
+    ASSERT_TRUE(run.wait_ready());
+    tcp_connect(ns.a(), NetnsPair::kAddrB, 7014);
+    usleep(300'000);
+    ASSERT_EQ(run.stop(SIGINT), 0);
+    char year[8];
+    time_t now = ::time(nullptr);
+    tm local;
+    ::localtime_r(&now, &local);
+    std::strftime(year, sizeof year, "[%Y-", &local);
+    auto text = run.stdout_text();
+    EXPECT_EQ(text.rfind(year, 0), 0u) << text;
+    EXPECT_NE(text.find(":7014 reason NO_SOCKET"), std::string::npos) << text;
+}
+
 }  // namespace
 }  // namespace ftnt::test
