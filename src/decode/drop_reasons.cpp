@@ -75,9 +75,12 @@ std::optional<uint32_t> DropReasonTable::value_of(std::string_view name) const {
 
 std::string DropReasonTable::name_of(uint32_t value) const {
     if (auto it = by_value_.find(value); it != by_value_.end()) return it->second;
-    if (value >> kSubsystemShift)
-        return "SUBSYS_" + std::to_string(value >> kSubsystemShift) + ":" +
-               std::to_string(value & ((1u << kSubsystemShift) - 1));
+    if (uint32_t subsystem = value >> kSubsystemShift) {
+        auto named = subsystems_.find(subsystem);
+        std::string prefix =
+            named != subsystems_.end() ? named->second : "SUBSYS_" + std::to_string(subsystem);
+        return prefix + ":" + std::to_string(value & ((1u << kSubsystemShift) - 1));
+    }
     return "UNKNOWN_" + std::to_string(value);
 }
 
@@ -85,6 +88,14 @@ std::vector<std::string> DropReasonTable::names() const {
     std::vector<std::string> out;
     for (const auto& [value, name] : by_value_) out.push_back(name);
     return out;
+}
+
+void DropReasonTable::set_subsystem_names(const std::map<int64_t, std::string>& enumerators) {
+    constexpr std::string_view kPrefix = "SKB_DROP_REASON_SUBSYS_";
+    for (const auto& [value, name] : enumerators) {
+        if (value <= 0 || !std::string_view(name).starts_with(kPrefix)) continue;
+        subsystems_[static_cast<uint32_t>(value)] = name.substr(kPrefix.size());
+    }
 }
 
 std::string join_names(const std::vector<std::string>& names, std::size_t width) {

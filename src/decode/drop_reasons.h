@@ -25,10 +25,14 @@ class DropReasonTable {
     // "NO_SOCKET"; a subsystem reason (6.4+, high 16 bits) is "SUBSYS_<n>:<code>".
     std::string name_of(uint32_t value) const;
     std::vector<std::string> names() const;
+    // Names of the subsystems (enum skb_drop_reason_subsys from BTF, 6.4+), so a subsystem
+    // reason reads "OPENVSWITCH:5" rather than "SUBSYS_2:5".
+    void set_subsystem_names(const std::map<int64_t, std::string>& enumerators);
 
   private:
     bool available_ = false;
     std::map<uint32_t, std::string> by_value_;
+    std::map<uint32_t, std::string> subsystems_;
 };
 
 // "a, b, c" of every name, for an error message.

@@ -12,6 +12,7 @@
 #include "core/stop_signal.h"
 #include "decode/address_namer.h"
 #include "discover/kernel_env.h"
+#include "discover/kernel_types.h"
 #include "discover/tracefs_features.h"
 #include "discover/tracefs_mount.h"
 #include "output/output.h"
@@ -179,6 +180,11 @@ int run_drop_mode(const Options& options) {
             "the skb:kfree_skb tracepoint is missing (kernel without "
             "CONFIG_TRACEPOINTS or CONFIG_NET)");
     auto reasons = DropReasonTable::from_event(kfree_skb);
+    try {
+        reasons.set_subsystem_names(KernelTypes::load()->enum_values("skb_drop_reason_subsys"));
+    } catch (const KernelError&) {
+        // Without BTF a subsystem reason keeps its number: SUBSYS_<n>:<code>.
+    }
     AddressNamer namer(symbolize::Kallsyms::load());
 
     // plan

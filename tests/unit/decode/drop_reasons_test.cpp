@@ -45,6 +45,18 @@ TEST(DropReasons, SubsystemReasonsShowTheirSubsystem) {
     EXPECT_EQ(k.table.name_of(9999), "UNKNOWN_9999");
 }
 
+TEST(DropReasons, SubsystemNamesComeFromBtfEnumerators) {
+    KernelTable k("kernel-6.18");
+    // enum skb_drop_reason_subsys as the 6.18 host's BTF lists it.
+    k.table.set_subsystem_names({{0, "SKB_DROP_REASON_SUBSYS_CORE"},
+                                 {1, "SKB_DROP_REASON_SUBSYS_MAC80211_UNUSABLE"},
+                                 {2, "SKB_DROP_REASON_SUBSYS_OPENVSWITCH"},
+                                 {3, "SKB_DROP_REASON_SUBSYS_NUM"}});
+    EXPECT_EQ(k.table.name_of((2u << 16) | 5u), "OPENVSWITCH:5");
+    EXPECT_EQ(k.table.name_of((7u << 16) | 1u), "SUBSYS_7:1");
+    EXPECT_EQ(k.table.name_of(3), "NO_SOCKET");
+}
+
 TEST(DropReasons, Kernel61NumbersDifferFrom618) {
     KernelTable k("kernel-6.1");
     ASSERT_TRUE(k.table.available());
