@@ -4,6 +4,7 @@
 #include "core/errors.h"
 #include "modes/cleanup_mode.h"
 #include "modes/drop_mode.h"
+#include "modes/netfilter_mode.h"
 
 int main(int argc, char** argv) {
     auto parsed = ftnt::parse_command_line(argc, argv);
@@ -15,6 +16,8 @@ int main(int argc, char** argv) {
                 return ftnt::run_drop_mode(options);
             case ftnt::Mode::Cleanup:
                 return ftnt::run_cleanup_mode(options);
+            case ftnt::Mode::IptablesTrace:
+                return ftnt::run_netfilter_mode(options);
             case ftnt::Mode::Faddr2line:
             case ftnt::Mode::None:
                 break;

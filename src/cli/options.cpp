@@ -22,13 +22,31 @@ void add_drop_options(CLI::App& app, Options& o) {
                    "Only these drop reasons (NAME[,NAME], names of this kernel)");
     app.add_option("--exclude-reason", o.exclude_reasons, "Hide these drop reasons (NAME[,NAME])");
     app.add_option(
-        "--proto", o.protocols,
+        "-p,--proto", o.protocols,
         "Only these protocols: ip,ipv6,arp,... (in the kernel) or tcp,udp,icmp (by tuple)");
     app.add_flag("--drop-stack", o.drop_stack, "Print the kernel call chain of each drop");
     app.add_flag("--summary", o.summary,
                  "Count drops by reason and location instead of listing them");
     app.add_option("--interval", o.interval_seconds, "With --summary: print every SEC seconds")
         ->check(CLI::PositiveNumber);
+}
+
+void add_filter_options(CLI::App& app, Options& o) {
+    app.add_option("-s,--saddr", o.saddr, "Source address (IPv4 or IPv6)");
+    app.add_option("-d,--daddr", o.daddr, "Destination address");
+    app.add_option("--addr", o.addr, "Source or destination address");
+    app.add_option("-S,--sport", o.sport, "Source port");
+    app.add_option("-D,--dport", o.dport, "Destination port");
+    app.add_option("-P,--port", o.port, "Source or destination port");
+    app.add_option("--netns", o.netns, "Network namespace: inode, name under /run/netns, or pid");
+}
+
+void add_netfilter_options(CLI::App& app, Options& o) {
+    app.add_flag("--iptables-trace", o.iptables_trace,
+                 "Set up iptables/nft TRACE rules for the filter and show table:chain:rule "
+                 "verdicts");
+    app.add_flag("--log-invalid", o.log_invalid,
+                 "Add a rate-limited LOG rule for ctstate INVALID and show what it logs");
 }
 
 void add_run_options(CLI::App& app, Options& o) {
@@ -62,6 +80,8 @@ ParseResult parse_command_line(int argc, char** argv) {
                  "ftnettrace"};
     app.set_version_flag("-V,--version", kVersion);
     add_drop_options(app, o);
+    add_filter_options(app, o);
+    add_netfilter_options(app, o);
     add_run_options(app, o);
     auto* faddr = app.add_subcommand("faddr2line", "Source lines of FUNC+0xOFF[/0xSIZE] or 0xADDR");
     faddr->add_option("--vmlinux", o.vmlinux, "vmlinux with DWARF")->check(CLI::ExistingFile);
@@ -76,14 +96,18 @@ ParseResult parse_command_line(int argc, char** argv) {
         std::cerr << "ftnettrace: " << e.what() << "\n";
         return {std::nullopt, kExitUsage};
     }
-    int modes = (o.drop ? 1 : 0) + (o.cleanup ? 1 : 0) + (faddr->parsed() ? 1 : 0);
+    bool netfilter = o.iptables_trace || o.log_invalid;
+    int modes =
+        (o.drop ? 1 : 0) + (o.cleanup ? 1 : 0) + (faddr->parsed() ? 1 : 0) + (netfilter ? 1 : 0);
     if (modes > 1) {
-        std::cerr << "ftnettrace: choose one of --drop, --cleanup, faddr2line\n";
+        std::cerr << "ftnettrace: choose one of --drop, --iptables-trace/--log-invalid, "
+                     "--cleanup, faddr2line\n";
         return {std::nullopt, kExitUsage};
     }
     if (o.drop) o.mode = Mode::Drop;
     if (o.cleanup) o.mode = Mode::Cleanup;
     if (faddr->parsed()) o.mode = Mode::Faddr2line;
+    if (netfilter) o.mode = Mode::IptablesTrace;
     if (o.mode == Mode::None) {
         std::cerr << "ftnettrace: choose a mode: --drop, --cleanup or faddr2line (see --help)\n";
         return {std::nullopt, kExitUsage};

@@ -8,13 +8,19 @@
 
 namespace ftnt {
 
-enum class Mode { None, Drop, Cleanup, Faddr2line };
+enum class Mode { None, Drop, Cleanup, Faddr2line, IptablesTrace };
 enum class OutputKind { Text, Json };
 
 struct Options {
     Mode mode = Mode::None;
-    bool drop = false;     // --drop
-    bool cleanup = false;  // --cleanup
+    bool drop = false;            // --drop
+    bool cleanup = false;         // --cleanup
+    bool iptables_trace = false;  // --iptables-trace
+    bool log_invalid = false;     // --log-invalid (alone or with --iptables-trace)
+    // Packet filters shared by the modes (raw text; filters/ parses and checks them).
+    std::string saddr, daddr, addr;  // -s -d --addr
+    std::string sport, dport, port;  // -S -D -P
+    std::string netns;               // --netns: inode, name under /run/netns, or pid
     // --drop
     std::string reasons;          // --reason
     std::string exclude_reasons;  // --exclude-reason

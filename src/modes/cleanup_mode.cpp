@@ -4,11 +4,13 @@
 #include <optional>
 #include <string>
 
+#include "attach/dynamic_event.h"
 #include "attach/trace_instance.h"
 #include "core/errors.h"
 #include "core/text_file.h"
 #include "discover/kernel_env.h"
 #include "discover/tracefs_mount.h"
+#include "netfilter/leftovers.h"
 
 namespace ftnt {
 namespace {
@@ -42,12 +44,29 @@ int remove_stale_instances(const std::string& tracefs) {
     return removed;
 }
 
+int remove_stale_probe_groups(const std::string& tracefs) {
+    int removed = 0;
+    for (const auto& group : dynamic_groups(tracefs)) {
+        auto pid = owner_pid(group, kDynamicGroupPrefix);
+        if (!pid || process_alive(*pid)) continue;
+        int events = remove_dynamic_group(tracefs, group);
+        std::cout << "removed " << events << " kprobe events of group " << group << "\n";
+        removed += events;
+    }
+    return removed;
+}
+
 }  // namespace
 
 int run_cleanup_mode(const Options&) {
     require_root();
     auto tracefs = find_tracefs();
-    int removed = tracefs.empty() ? 0 : remove_stale_instances(tracefs);
+    int removed = 0;
+    if (!tracefs.empty()) {
+        removed += remove_stale_instances(tracefs);
+        if (path_exists(tracefs + "/kprobe_events")) removed += remove_stale_probe_groups(tracefs);
+    }
+    removed += netfilter::remove_stale_netfilter_state(std::cout);
     if (removed == 0) std::cout << "nothing left behind by ftnettrace\n";
     return kExitOk;
 }

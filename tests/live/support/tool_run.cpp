@@ -58,7 +58,7 @@ ToolRun::~ToolRun() {
 
 bool ToolRun::wait_ready() {
     for (int i = 0; i < 150; ++i) {
-        if (stderr_text().find("tracing drops") != std::string::npos) return true;
+        if (stderr_text().find("ftnettrace: tracing ") != std::string::npos) return true;
         if (wait_exit(0) != -1000) return false;
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }

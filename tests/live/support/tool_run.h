@@ -15,7 +15,8 @@ class ToolRun {
     ToolRun(const ToolRun&) = delete;
     ToolRun& operator=(const ToolRun&) = delete;
 
-    // Waits until stderr says tracing started (true) or the run ended / 15 s passed (false).
+    // Waits until stderr says "ftnettrace: tracing ..." (every mode prints it once attached):
+    // true, or false when the run ended or 15 s passed.
     bool wait_ready();
     // Sends a signal and waits up to 15 s for the exit; returns the exit code (-signal if killed).
     int stop(int signal);

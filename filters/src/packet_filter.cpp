@@ -1,0 +1,74 @@
+#include "ftnettrace/packet_filter.h"
+
+#include <arpa/inet.h>
+
+#include <charconv>
+
+namespace ftnt::filters {
+namespace {
+
+std::optional<Address> parse_flag_address(const std::string& flag, const std::string& text) {
+    if (text.empty()) return std::nullopt;
+    auto address = parse_address(text);
+    if (!address) throw FilterError(flag + ": '" + text + "' is not an IPv4 or IPv6 address");
+    return address;
+}
+
+std::optional<uint16_t> parse_port(const std::string& flag, const std::string& text) {
+    if (text.empty()) return std::nullopt;
+    unsigned value = 0;
+    auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (error != std::errc() || end != text.data() + text.size() || value > 65535)
+        throw FilterError(flag + ": '" + text + "' is not a port (0-65535)");
+    return static_cast<uint16_t>(value);
+}
+
+}  // namespace
+
+std::optional<Address> parse_address(const std::string& text) {
+    Address out;
+    char normalized[INET6_ADDRSTRLEN] = {};
+    if (::inet_pton(AF_INET, text.c_str(), out.bytes.data()) == 1) {
+        out.family = 4;
+        ::inet_ntop(AF_INET, out.bytes.data(), normalized, sizeof normalized);
+    } else if (::inet_pton(AF_INET6, text.c_str(), out.bytes.data()) == 1) {
+        out.family = 6;
+        ::inet_ntop(AF_INET6, out.bytes.data(), normalized, sizeof normalized);
+    } else {
+        return std::nullopt;
+    }
+    out.text = normalized;
+    return out;
+}
+
+bool PacketFilter::empty() const {
+    return !saddr && !daddr && !addr && !sport && !dport && !port && protocols.empty();
+}
+
+int PacketFilter::family() const {
+    int family = 0;
+    for (const auto* a : {&saddr, &daddr, &addr})
+        if (*a) family = (*a)->family;
+    return family;
+}
+
+PacketFilter parse_packet_filter(const FilterFlags& flags) {
+    PacketFilter f;
+    f.saddr = parse_flag_address("-s/--saddr", flags.saddr);
+    f.daddr = parse_flag_address("-d/--daddr", flags.daddr);
+    f.addr = parse_flag_address("--addr", flags.addr);
+    int family = 0;
+    for (const auto* a : {&f.saddr, &f.daddr, &f.addr}) {
+        if (!*a) continue;
+        if (family && family != (*a)->family)
+            throw FilterError("addresses of both IPv4 and IPv6 can never match one packet");
+        family = (*a)->family;
+    }
+    f.sport = parse_port("-S/--sport", flags.sport);
+    f.dport = parse_port("-D/--dport", flags.dport);
+    f.port = parse_port("-P/--port", flags.port);
+    f.protocols = parse_protocols(flags.proto);
+    return f;
+}
+
+}  // namespace ftnt::filters

@@ -1,0 +1,40 @@
+#include "ftnettrace/packet_filter.h"
+
+#include <gtest/gtest.h>
+
+namespace ftnt::filters {
+namespace {
+
+TEST(PacketFilter, ParsesAddressesPortsAndProtocols) {
+    auto f = parse_packet_filter({.saddr = "192.0.2.1", .dport = "80", .proto = "tcp"});
+    ASSERT_TRUE(f.saddr);
+    EXPECT_EQ(f.saddr->family, 4);
+    EXPECT_EQ(f.saddr->bytes[0], 192);
+    EXPECT_EQ(f.dport, 80);
+    EXPECT_EQ(f.protocols.transports, (std::vector<std::string>{"TCP"}));
+    EXPECT_EQ(f.family(), 4);
+    EXPECT_FALSE(f.empty());
+}
+
+TEST(PacketFilter, Ipv6IsNormalized) {
+    auto f = parse_packet_filter({.addr = "2001:DB8:0::1"});
+    EXPECT_EQ(f.addr->text, "2001:db8::1");
+    EXPECT_EQ(f.family(), 6);
+}
+
+TEST(PacketFilter, BadInputSaysWhichFlag) {
+    EXPECT_THROW(parse_packet_filter({.daddr = "10.0.0.300"}), FilterError);
+    try {
+        parse_packet_filter({.sport = "70000"});
+    } catch (const FilterError& e) {
+        EXPECT_STREQ(e.what(), "-S/--sport: '70000' is not a port (0-65535)");
+    }
+    EXPECT_THROW(parse_packet_filter({.saddr = "192.0.2.1", .daddr = "2001:db8::2"}), FilterError);
+}
+
+TEST(PacketFilter, NothingGivenIsEmpty) {
+    EXPECT_TRUE(parse_packet_filter({}).empty());
+}
+
+}  // namespace
+}  // namespace ftnt::filters
