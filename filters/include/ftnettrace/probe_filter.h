@@ -1,0 +1,50 @@
+// A PacketFilter compiled for one probe point: the scalar fields that point must fetch and
+// the ftrace filter expression over them (Documentation/trace/events.rst §5).
+//
+// Fields are placed relative to where the point's skb->data is (or to its socket), so the
+// caller turns them into kprobe fetchargs like `s4=+12(+208(%di)):u32`. Values compare as
+// the kernel reads memory on a little-endian host: a network-order u32 address or u16 port
+// is given byte-swapped.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "ftnettrace/packet_filter.h"
+
+namespace ftnt::filters {
+
+enum class Layer { L2, L3, L4, Sock, None };
+
+struct FieldNeed {
+    std::string name;  // fetcharg name, e.g. "s4"
+    enum class From { Data, Sock } from = From::Data;
+    int offset = 0;     // bytes from skb->data, or a SockField index for From::Sock
+    unsigned size = 0;  // 1, 2, 4 or 8
+};
+
+// Byte offsets in struct sock_common the caller found in BTF.
+struct SockLayout {
+    int daddr = -1, rcv_saddr = -1, dport = -1, num = -1, family = -1;
+    int v6_daddr = -1, v6_rcv_saddr = -1;
+};
+
+struct ProbeFilter {
+    std::vector<FieldNeed> fields;  // to fetch, besides the always-present "proto"
+    std::string expression;         // "" when nothing can be checked in the kernel here
+    bool exact = true;              // false: user space must check the tuple again
+};
+
+// `proto` is the name of the fetched skb->protocol (network order, u16) field.
+ProbeFilter compile_probe_filter(const PacketFilter& filter, Layer layer, const SockLayout& sock);
+
+// Where the IPv4 / IPv6 header starts relative to skb->data at a layer (Ethernet at L2;
+// no IPv4 options and no IPv6 extension headers assumed at L4, checked in user space).
+int ipv4_header_offset(Layer layer);
+int ipv6_header_offset(Layer layer);
+
+uint32_t swap32(uint32_t v);
+uint16_t swap16(uint16_t v);
+
+}  // namespace ftnt::filters

@@ -1,0 +1,72 @@
+#include "ftnettrace/probe_filter.h"
+
+#include <gtest/gtest.h>
+
+namespace ftnt::filters {
+namespace {
+
+const SockLayout kSock{.daddr = 0,
+                       .rcv_saddr = 4,
+                       .dport = 12,
+                       .num = 14,
+                       .family = 16,
+                       .v6_daddr = 56,
+                       .v6_rcv_saddr = 72};
+
+std::string names(const ProbeFilter& f) {
+    std::string out;
+    for (const auto& field : f.fields)
+        out += field.name + "@" + std::to_string(field.offset) + "/" + std::to_string(field.size) +
+               " ";
+    return out;
+}
+
+TEST(ProbeFilter, Ipv4SourceAtTheNetworkHeader) {
+    auto f = compile_probe_filter(parse_packet_filter({.saddr = "192.0.2.1"}), Layer::L3, kSock);
+    // 192.0.2.1 is c0 00 02 01 in memory: 0x010200c0 as a little-endian u32.
+    EXPECT_EQ(f.expression, "proto == 8 && s4 == 0x10200c0");
+    EXPECT_EQ(names(f), "s4@12/4 ");
+    EXPECT_TRUE(f.exact);
+}
+
+TEST(ProbeFilter, PortsAndProtocolOfBothFamiliesAtTheTransportHeader) {
+    auto f = compile_probe_filter(parse_packet_filter({.dport = "80", .proto = "tcp"}), Layer::L4,
+                                  kSock);
+    // Port 80 is 00 50 in memory: 0x5000 = 20480. The IP header sits before skb->data here.
+    EXPECT_EQ(
+        f.expression,
+        "(proto == 8 && dp == 20480 && ipp == 6) || (proto == 56710 && dp == 20480 && ipp == 6)");
+    EXPECT_EQ(names(f), "dp@2/2 ipp@-11/1 ");
+    EXPECT_FALSE(f.exact);  // the IP header position is assumed: user space checks again
+}
+
+TEST(ProbeFilter, Ipv6EitherAddressAtTheLinkHeader) {
+    auto f = compile_probe_filter(parse_packet_filter({.addr = "2001:db8::2"}), Layer::L2, kSock);
+    EXPECT_EQ(f.expression,
+              "proto == 56710 && ((s6 == 0xb80d0120 && s6l == 0x200000000000000) || "
+              "(d6 == 0xb80d0120 && d6l == 0x200000000000000))");
+    EXPECT_EQ(names(f), "s6@22/8 s6l@30/8 d6@38/8 d6l@46/8 ");
+}
+
+TEST(ProbeFilter, SocketFieldsForPointsWithoutHeaders) {
+    auto f = compile_probe_filter(parse_packet_filter({.saddr = "192.0.2.1", .sport = "40000"}),
+                                  Layer::Sock, kSock);
+    // skc_num is host order: 40000 stays 40000.
+    EXPECT_EQ(f.expression, "fam == 2 && s4 == 0x10200c0 && sp == 40000");
+    EXPECT_EQ(names(f), "s4@4/4 sp@14/2 fam@16/2 ");
+}
+
+TEST(ProbeFilter, LinkProtocolOnly) {
+    auto f = compile_probe_filter(parse_packet_filter({.proto = "arp"}), Layer::L3, kSock);
+    EXPECT_EQ(f.expression, "proto == 1544");
+}
+
+TEST(ProbeFilter, NoHeadersNoKernelFilter) {
+    auto f = compile_probe_filter(parse_packet_filter({.saddr = "192.0.2.1"}), Layer::None, kSock);
+    EXPECT_EQ(f.expression, "");
+    EXPECT_FALSE(f.exact);
+    EXPECT_TRUE(compile_probe_filter(parse_packet_filter({}), Layer::L3, kSock).expression.empty());
+}
+
+}  // namespace
+}  // namespace ftnt::filters
