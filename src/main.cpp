@@ -2,9 +2,11 @@
 
 #include "cli/options.h"
 #include "core/errors.h"
+#include "modes/check_mode.h"
 #include "modes/cleanup_mode.h"
 #include "modes/drop_mode.h"
 #include "modes/netfilter_mode.h"
+#include "modes/path_mode.h"
 
 int main(int argc, char** argv) {
     auto parsed = ftnt::parse_command_line(argc, argv);
@@ -12,6 +14,10 @@ int main(int argc, char** argv) {
     const auto& options = *parsed.options;
     try {
         switch (options.mode) {
+            case ftnt::Mode::Path:
+                return ftnt::run_path_mode(options);
+            case ftnt::Mode::Check:
+                return ftnt::run_check_mode(options);
             case ftnt::Mode::Drop:
                 return ftnt::run_drop_mode(options);
             case ftnt::Mode::Cleanup:

@@ -39,6 +39,34 @@ void add_filter_options(CLI::App& app, Options& o) {
     app.add_option("-D,--dport", o.dport, "Destination port");
     app.add_option("-P,--port", o.port, "Source or destination port");
     app.add_option("--netns", o.netns, "Network namespace: inode, name under /run/netns, or pid");
+    app.add_flag("--netns-current", o.netns_current,
+                 "Only the network namespace ftnettrace runs in");
+    app.add_option("--pid", o.pid, "Only events in this process's context");
+    app.add_option("--pkt-len", o.pkt_len, "Only packets of this length, N or N-M bytes");
+    app.add_option("--tcp-flags", o.tcp_flags,
+                   "Only TCP packets with these flags set (letters SAPRFU)")
+        ->check([](const std::string& text) {
+            return text.find_first_not_of("SAPRFU") == std::string::npos
+                       ? std::string()
+                       : std::string("letters S A P R F U only");
+        });
+    app.add_option("--icmp-id", o.icmp_id, "Only ICMP packets with this echo id")
+        ->check(CLI::Range(0, 65535));
+}
+
+void add_path_options(CLI::App& app, Options& o) {
+    app.add_flag("--check", o.check, "Show what this kernel can trace and where offsets come from");
+    app.add_option("-t,--trace", o.trace, "Probe groups or functions: link-in,ip-in,tcp-in,...");
+    app.add_flag("--basic", o.basic, "Print each event as it comes instead of whole packets");
+    app.add_flag("--detail", o.detail, "Add cpu, pid, comm and skb address to each event");
+    app.add_flag("--ret", o.returns, "Add return values (kretprobes)");
+    app.add_option("--trace-stack", o.trace_stack, "Kernel stack at these functions (FUNC[,FUNC])");
+    app.add_option("--min-latency", o.min_latency_ms, "Only packets that lived longer than MS")
+        ->check(CLI::NonNegativeNumber);
+    app.add_option("--kprobe", o.kprobes, "Also probe FUNC ['name=FETCHARG ...'] (repeatable)");
+    app.add_option("--kretprobe", o.kretprobes, "Also probe FUNC's return (repeatable)");
+    app.add_option("--btf", o.btf, "BTF file for struct offsets (default /sys/kernel/btf/vmlinux)")
+        ->check(CLI::ExistingFile);
 }
 
 void add_netfilter_options(CLI::App& app, Options& o) {
@@ -82,6 +110,7 @@ ParseResult parse_command_line(int argc, char** argv) {
     add_drop_options(app, o);
     add_filter_options(app, o);
     add_netfilter_options(app, o);
+    add_path_options(app, o);
     add_run_options(app, o);
     auto* faddr = app.add_subcommand("faddr2line", "Source lines of FUNC+0xOFF[/0xSIZE] or 0xADDR");
     faddr->add_option("--vmlinux", o.vmlinux, "vmlinux with DWARF")->check(CLI::ExistingFile);
@@ -97,21 +126,19 @@ ParseResult parse_command_line(int argc, char** argv) {
         return {std::nullopt, kExitUsage};
     }
     bool netfilter = o.iptables_trace || o.log_invalid;
-    int modes =
-        (o.drop ? 1 : 0) + (o.cleanup ? 1 : 0) + (faddr->parsed() ? 1 : 0) + (netfilter ? 1 : 0);
+    int modes = (o.drop ? 1 : 0) + (o.cleanup ? 1 : 0) + (faddr->parsed() ? 1 : 0) +
+                (netfilter ? 1 : 0) + (o.check ? 1 : 0);
     if (modes > 1) {
         std::cerr << "ftnettrace: choose one of --drop, --iptables-trace/--log-invalid, "
-                     "--cleanup, faddr2line\n";
+                     "--check, --cleanup, faddr2line\n";
         return {std::nullopt, kExitUsage};
     }
+    o.mode = Mode::Path;  // the default: follow packets through the kernel
     if (o.drop) o.mode = Mode::Drop;
     if (o.cleanup) o.mode = Mode::Cleanup;
+    if (o.check) o.mode = Mode::Check;
     if (faddr->parsed()) o.mode = Mode::Faddr2line;
     if (netfilter) o.mode = Mode::IptablesTrace;
-    if (o.mode == Mode::None) {
-        std::cerr << "ftnettrace: choose a mode: --drop, --cleanup or faddr2line (see --help)\n";
-        return {std::nullopt, kExitUsage};
-    }
     if (o.interval_seconds > 0 && !o.summary) {
         std::cerr << "ftnettrace: --interval goes with --summary\n";
         return {std::nullopt, kExitUsage};

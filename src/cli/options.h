@@ -8,7 +8,7 @@
 
 namespace ftnt {
 
-enum class Mode { None, Drop, Cleanup, Faddr2line, IptablesTrace };
+enum class Mode { None, Path, Check, Drop, Cleanup, Faddr2line, IptablesTrace };
 enum class OutputKind { Text, Json };
 
 struct Options {
@@ -21,6 +21,22 @@ struct Options {
     std::string saddr, daddr, addr;  // -s -d --addr
     std::string sport, dport, port;  // -S -D -P
     std::string netns;               // --netns: inode, name under /run/netns, or pid
+    bool netns_current = false;      // --netns-current
+    uint32_t pid = 0;                // --pid
+    std::string pkt_len;             // --pkt-len N or N-M
+    std::string tcp_flags;           // --tcp-flags SAPRF letters
+    int icmp_id = -1;                // --icmp-id
+    // path tracing (the default mode)
+    bool check = false;  // --check
+    std::string trace;   // -t/--trace GROUP|FUNC[,...]
+    bool basic = false;
+    bool detail = false;
+    bool returns = false;     // --ret
+    std::string trace_stack;  // --trace-stack FUNC[,...]
+    double min_latency_ms = 0;
+    std::vector<std::string> kprobes;     // --kprobe 'FUNC [name=FETCHARG ...]'
+    std::vector<std::string> kretprobes;  // --kretprobe FUNC
+    std::string btf;                      // --btf FILE
     // --drop
     std::string reasons;          // --reason
     std::string exclude_reasons;  // --exclude-reason

@@ -87,4 +87,20 @@ std::span<const uint8_t> FieldRef::bytes(std::span<const uint8_t> raw) const {
     return raw.subspan(offset(), size());
 }
 
+std::string FieldRef::text(std::span<const uint8_t> raw) const {
+    if (!field_) return {};
+    std::span<const uint8_t> bytes;
+    if (field_->flags & TEP_FIELD_IS_DYNAMIC) {
+        auto loc = number(raw);  // __data_loc: length << 16 | offset
+        if (!loc) return {};
+        std::size_t offset = *loc & 0xffff, length = (*loc >> 16) & 0xffff;
+        if (offset + length > raw.size()) return {};
+        bytes = raw.subspan(offset, length);
+    } else {
+        bytes = this->bytes(raw);
+    }
+    std::string out(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+    return out.substr(0, out.find('\0'));
+}
+
 }  // namespace ftnt

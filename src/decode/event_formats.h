@@ -43,6 +43,8 @@ class FieldRef {
     std::optional<uint64_t> number(std::span<const uint8_t> raw) const;
     // The field's bytes (for arrays such as saddr[4] or a sockaddr_in6).
     std::span<const uint8_t> bytes(std::span<const uint8_t> raw) const;
+    // A string field: `char name[16]` or a __data_loc string (kprobe :string fetchargs).
+    std::string text(std::span<const uint8_t> raw) const;
 
   private:
     tep_format_field* field_ = nullptr;

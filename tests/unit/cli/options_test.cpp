@@ -31,9 +31,18 @@ TEST(Options, BadInputExitsTwo) {
     EXPECT_EQ(parse({"--drop", "-c", "zero"}).exit_code, kExitUsage);
     EXPECT_EQ(parse({"--drop", "--duration", "-1"}).exit_code, kExitUsage);
     EXPECT_EQ(parse({"--drop", "--ring-pages", "3"}).exit_code, kExitUsage);
-    EXPECT_EQ(parse({}).exit_code, kExitUsage);
     EXPECT_EQ(parse({"--drop", "--cleanup"}).exit_code, kExitUsage);
     EXPECT_EQ(parse({"--drop", "--interval", "1"}).exit_code, kExitUsage);
+}
+
+TEST(Options, PathTracingIsTheDefaultMode) {
+    auto r = parse({"-s", "192.0.2.1", "--basic"});
+    ASSERT_TRUE(r.options);
+    EXPECT_EQ(r.options->mode, Mode::Path);
+    EXPECT_TRUE(r.options->basic);
+    EXPECT_EQ(parse({"--tcp-flags", "SX"}).exit_code, kExitUsage);
+    EXPECT_EQ(parse({"--icmp-id", "70000"}).exit_code, kExitUsage);
+    EXPECT_EQ(parse({"--check", "--drop"}).exit_code, kExitUsage);
 }
 
 TEST(Options, HelpIsNotAnError) {

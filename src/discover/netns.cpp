@@ -1,0 +1,41 @@
+#include "discover/netns.h"
+
+#include <sys/stat.h>
+
+#include <optional>
+
+#include "core/errors.h"
+
+namespace ftnt {
+namespace {
+
+std::optional<uint32_t> inode_of(const std::string& path) {
+    struct stat st;
+    if (::stat(path.c_str(), &st) != 0) return std::nullopt;
+    return static_cast<uint32_t>(st.st_ino);
+}
+
+}  // namespace
+
+uint32_t netns_inode(const std::string& text) {
+    bool digits = !text.empty() && text.find_first_not_of("0123456789") == std::string::npos;
+    if (digits) {
+        // A namespace inode is large (4026531840 and up); a smaller number is a pid.
+        auto value = std::stoull(text);
+        if (value > 0xffffffffull) throw UsageError("--netns: " + text + " is out of range");
+        if (value >= 4026531840ull) return static_cast<uint32_t>(value);
+        if (auto inode = inode_of("/proc/" + text + "/ns/net")) return *inode;
+        throw UsageError("--netns: no process " + text);
+    }
+    if (auto inode = inode_of("/run/netns/" + text)) return *inode;
+    throw UsageError("--netns: '" + text +
+                     "' is neither an inode, a pid, nor a name under /run/netns");
+}
+
+uint32_t current_netns_inode() {
+    auto inode = inode_of("/proc/self/ns/net");
+    if (!inode) throw KernelError("cannot read /proc/self/ns/net");
+    return *inode;
+}
+
+}  // namespace ftnt

@@ -1,0 +1,449 @@
+#include "modes/path_mode.h"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <iomanip>
+#include <iostream>
+#include <map>
+
+#include <event-parse.h>
+#include "attach/dynamic_event.h"
+#include "attach/trace_instance.h"
+#include "core/errors.h"
+#include "core/stop_signal.h"
+
+#include "decode/address_namer.h"
+#include "decode/drop_reasons.h"
+#include "decode/path_event.h"
+#include "discover/kernel_env.h"
+#include "discover/netns.h"
+#include "discover/tracefs_features.h"
+#include "discover/tracefs_mount.h"
+#include "ftnettrace/filters.h"
+#include "output/path_output.h"
+#include "plan/path_plan.h"
+#include "read/perf_reader.h"
+#include "read/perf_record.h"
+#include "track/comm_cache.h"
+#include "track/lifecycle.h"
+
+namespace ftnt {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+uint64_t monotonic_now_ns() {
+    timespec now;
+    ::clock_gettime(CLOCK_MONOTONIC, &now);
+    return static_cast<uint64_t>(now.tv_sec) * 1'000'000'000ull +
+           static_cast<uint64_t>(now.tv_nsec);
+}
+
+filters::PacketFilter packet_filter_of(const Options& o) {
+    try {
+        return filters::parse_packet_filter(
+            {o.saddr, o.daddr, o.addr, o.sport, o.dport, o.port, o.protocols});
+    } catch (const filters::FilterError& error) {
+        throw UsageError(error.what());
+    }
+}
+
+// Conditions every kprobe point can check on the fields it always fetches.
+std::string common_kernel_filter(const Options& o, uint32_t netns) {
+    std::vector<std::string> clauses;
+    // skb->dev is still NULL early on the send path: those events read netns 0.
+    if (netns) clauses.push_back("netns == " + std::to_string(netns) + " || netns == 0");
+    if (!o.pkt_len.empty()) {
+        auto dash = o.pkt_len.find('-');
+        try {
+            unsigned long low = std::stoul(o.pkt_len.substr(0, dash));
+            unsigned long high =
+                dash == std::string::npos ? low : std::stoul(o.pkt_len.substr(dash + 1));
+            clauses.push_back("len >= " + std::to_string(low) +
+                              " && len <= " + std::to_string(high));
+        } catch (const std::exception&) {
+            throw UsageError("--pkt-len: '" + o.pkt_len + "' is not N or N-M");
+        }
+    }
+    return filters::all_of(clauses);
+}
+
+struct AttachedProbe {
+    const PathProbe* probe = nullptr;
+    std::unique_ptr<PathEventDecoder> decoder;
+    std::string entry_func;  // for a kretprobe: the function it returns from
+};
+
+// The attach stage: dynamic events created, formats parsed, filters checked in the run's
+// instance (which gives the kernel's own error text), perf events opened.
+class PathAttachment {
+  public:
+    PathAttachment(const std::string& tracefs, const std::string& group, TraceInstance& instance,
+                   PerfReader& reader, EventFormats& formats)
+        : tracefs_(tracefs),
+          group_(group),
+          instance_(instance),
+          reader_(reader),
+          formats_(formats) {}
+
+    void attach(const PathProbe& probe, const std::string& extra_filter) {
+        if (probe.tracepoint) {
+            auto colon = probe.name.find(':');
+            add(probe, probe.name.substr(0, colon), probe.name.substr(colon + 1), "", probe.name,
+                false);
+            return;
+        }
+        try {
+            events_.push_back(std::make_unique<DynamicEvent>(tracefs_, group_, probe.kprobe));
+        } catch (const KernelError& error) {
+            skipped.push_back(probe.name + ": " + error.what());
+            return;
+        }
+        auto filter = filters::all_of({probe.filter, extra_filter});
+        add(probe, group_, probe.kprobe.event, filter, probe.name, false);
+        if (!probe.kretprobe) return;
+        try {
+            events_.push_back(std::make_unique<DynamicEvent>(tracefs_, group_, *probe.kretprobe));
+            add(probe, group_, probe.kretprobe->event, "", probe.name, true);
+        } catch (const KernelError& error) {
+            skipped.push_back(probe.name + " (return): " + error.what());
+        }
+    }
+
+    const AttachedProbe* find(uint64_t tracepoint_id) const {
+        auto it = by_id_.find(tracepoint_id);
+        return it == by_id_.end() ? nullptr : &it->second;
+    }
+    std::size_t attached() const { return by_id_.size(); }
+    std::vector<std::string> skipped;
+
+  private:
+    void add(const PathProbe& probe, const std::string& system, const std::string& event,
+             const std::string& filter, const std::string& func, bool is_return) {
+        tep_event* format = formats_.load(tracefs_, system, event);
+        if (!format) {
+            skipped.push_back(probe.name + ": no format in tracefs");
+            return;
+        }
+        if (auto error = instance_.set_filter(system, event, filter); !error.empty())
+            throw KernelError("the kernel refused the filter \"" + filter + "\" on " + probe.name +
+                              ": " + error);
+        instance_.set_filter(system, event, "");
+        uint64_t id = static_cast<uint64_t>(format->id);
+        reader_.add({system, event, id, filter, probe.stack});
+        AttachedProbe attached;
+        attached.probe = &probe;
+        attached.decoder = std::make_unique<PathEventDecoder>(format, func, probe.layer);
+        attached.entry_func = is_return ? func : "";
+        by_id_[id] = std::move(attached);
+    }
+
+    std::string tracefs_, group_;
+    TraceInstance& instance_;
+    PerfReader& reader_;
+    EventFormats& formats_;
+    std::vector<std::unique_ptr<DynamicEvent>> events_;
+    std::map<uint64_t, AttachedProbe> by_id_;
+
+  public:
+    ~PathAttachment() { reader_.disable(); }
+};
+
+filters::TupleFacts facts_of(const PathEvent& e) {
+    filters::TupleFacts f;
+    f.ethertype = e.ethertype;
+    if (!e.packet) return f;
+    const auto& t = e.packet->tuple;
+    f.family = t.family;
+    f.saddr = t.saddr;
+    f.daddr = t.daddr;
+    f.has_ports = t.has_ports;
+    f.sport = t.sport;
+    f.dport = t.dport;
+    f.transport = t.l4;
+    return f;
+}
+
+uint8_t tcp_flag_bits(const std::string& letters) {
+    uint8_t bits = 0;
+    for (char c : letters) {
+        switch (c) {
+            case 'S':
+                bits |= 0x02;
+                break;
+            case 'A':
+                bits |= 0x10;
+                break;
+            case 'P':
+                bits |= 0x08;
+                break;
+            case 'R':
+                bits |= 0x04;
+                break;
+            case 'F':
+                bits |= 0x01;
+                break;
+            case 'U':
+                bits |= 0x20;
+                break;
+            default:
+                break;
+        }
+    }
+    return bits;
+}
+
+// Decode, track and output for the records of one run.
+class PathPipeline {
+  public:
+    PathPipeline(const Options& o, const filters::PacketFilter& filter, uint32_t netns,
+                 bool kprobes, const PathAttachment& attachment, const PerfReader& reader,
+                 const DropReasonTable& reasons, AddressNamer& namer, PathOutput& output)
+        : o_(o),
+          filter_(filter),
+          netns_(netns),
+          kprobes_(kprobes),
+          attachment_(attachment),
+          reader_(reader),
+          reasons_(reasons),
+          namer_(namer),
+          output_(output),
+          tracker_([this](Lifecycle& lifecycle) { finished(lifecycle); }),
+          tcp_flags_(tcp_flag_bits(o.tcp_flags)) {}
+
+    void on_record(const OwnedRecord& record) {
+        std::span<const uint8_t> bytes(record.bytes);
+        auto header = read_record_header(bytes);
+        switch (header->type) {
+            case PERF_RECORD_LOST:
+                if (auto lost = parse_lost(bytes, default_sample_type()))
+                    output_.notice_lost(lost->cpu, lost->lost, lost->time);
+                return;
+            case PERF_RECORD_COMM:
+                if (auto task = parse_comm(bytes)) comms_.renamed(task->tid, task->comm);
+                return;
+            case PERF_RECORD_FORK:
+                if (auto fork = parse_fork(bytes)) comms_.forked(fork->tid, fork->ptid);
+                return;
+            default:
+                break;
+        }
+        auto id = sample_identifier(bytes);
+        const TracepointRequest* request = id ? reader_.request_of(*id) : nullptr;
+        const AttachedProbe* probe = request ? attachment_.find(request->tracepoint_id) : nullptr;
+        if (!probe) return;
+        auto sample = parse_sample(bytes, reader_.sample_type_of(*id));
+        if (!sample) return;
+        ++events_seen_;
+        PathEvent event;
+        if (!probe->decoder->decode(sample->raw, event)) return;
+        event.time_ns = sample->time;
+        event.cpu = sample->cpu;
+        event.pid = sample->pid;
+        event.tid = sample->tid;
+        event.stack = sample->callchain;
+        if (event.retval && !probe->entry_func.empty()) {
+            on_return(event, probe->entry_func);
+            return;
+        }
+        if (event.reason_code) event.reason = reasons_.name_of(*event.reason_code);
+        bool matched = matches(event, *probe->probe);
+        if (o_.basic) {
+            bool followed = tracker_.is_followed(event.skb);
+            tracker_.add(event, matched);
+            if ((matched || followed) && !limit_reached()) {
+                ++shown_;
+                output_.event(view_of(event));
+            }
+            return;
+        }
+        tracker_.add(std::move(event), matched);
+    }
+
+    void flush_idle() { tracker_.flush_idle(monotonic_now_ns(), 2'000'000'000ull); }
+    void flush_all() { tracker_.flush_all(); }
+    bool limit_reached() const { return o_.count && shown_ >= o_.count; }
+    uint64_t events_seen() const { return events_seen_; }
+    uint64_t shown() const { return shown_; }
+
+  private:
+    bool matches(const PathEvent& e, const PathProbe& probe) const {
+        // Tracepoints only: nothing to filter on; a packet is followed from its first net:*
+        // event (one seen only when freed tells nothing).
+        if (!kprobes_) return !e.frees_skb;
+        if (probe.tracepoint || probe.layer == filters::Layer::None)
+            return filter_.empty() && user_checks_pass(e);
+        if (netns_ && e.netns && e.netns != netns_) return false;
+        if (!filter_.empty() && !(probe.exact_filter && !probe.filter.empty())) {
+            if (!e.packet || !filter_.matches(facts_of(e))) return false;
+        }
+        return user_checks_pass(e);
+    }
+
+    bool user_checks_pass(const PathEvent& e) const {
+        if (o_.pid && e.pid != o_.pid) return false;
+        if (tcp_flags_ && (!e.packet || (e.packet->tcp_flags & tcp_flags_) != tcp_flags_))
+            return false;
+        if (o_.icmp_id >= 0 && (!e.packet || e.packet->icmp_type < 0 ||
+                                e.packet->icmp_id != static_cast<uint16_t>(o_.icmp_id)))
+            return false;
+        return true;
+    }
+
+    void on_return(const PathEvent& event, const std::string& func) {
+        tracker_.returned(event.tid, func, *event.retval);
+        if (o_.basic && tracker_.is_followed_task(event.tid)) {
+            PathEvent shown = event;
+            shown.func = func + " returned";
+            output_.event(view_of(shown));
+        }
+    }
+
+    PathEventView view_of(const PathEvent& e) {
+        PathEventView v;
+        v.event = &e;
+        v.comm = comms_.name(e.tid, e.cpu);
+        if (e.location) v.location = namer_.name(e.location).location;
+        for (std::size_t i = 0; i < e.stack.size(); ++i)
+            v.stack.push_back(namer_.name(e.stack[i], i > 0).location);
+        return v;
+    }
+
+    void finished(Lifecycle& lifecycle) {
+        double latency_ms = static_cast<double>(lifecycle.last_ns() - lifecycle.first_ns()) / 1e6;
+        if (o_.basic || latency_ms < o_.min_latency_ms || limit_reached()) return;
+        ++shown_;
+        std::vector<PathEventView> views;
+        for (const auto& e : lifecycle.events) views.push_back(view_of(e));
+        output_.packet(lifecycle, views);
+    }
+
+    const Options& o_;
+    const filters::PacketFilter& filter_;
+    uint32_t netns_;
+    bool kprobes_;
+    const PathAttachment& attachment_;
+    const PerfReader& reader_;
+    const DropReasonTable& reasons_;
+    AddressNamer& namer_;
+    PathOutput& output_;
+    LifecycleTracker tracker_;
+    CommCache comms_;
+    uint8_t tcp_flags_;
+    uint64_t events_seen_ = 0;
+    uint64_t shown_ = 0;
+};
+
+}  // namespace
+
+std::vector<std::string> split(const std::string& list) {
+    return filters::split_list(list);
+}
+
+int run_path_mode(const Options& o) {
+    // discover
+    require_root();
+    TracefsMount tracefs;
+    auto features = read_tracefs_features(tracefs.path());
+    auto filter = packet_filter_of(o);
+    uint32_t netns = o.netns_current   ? current_netns_inode()
+                     : o.netns.empty() ? 0
+                                       : netns_inode(o.netns);
+    Catalog catalog;
+    catalog.load_directory(default_catalog_dir());
+    if (!o.catalog_dir.empty()) catalog.load_directory(o.catalog_dir);
+    std::unique_ptr<KernelTypes> types;
+    std::optional<SkbLayout> layout;
+    std::string offsets_error;
+    try {
+        types = KernelTypes::load(o.btf.empty() ? "/sys/kernel/btf/vmlinux" : o.btf);
+        layout = SkbLayout::from(*types);
+    } catch (const KernelError& error) {
+        offsets_error = error.what();
+    }
+    if (features.kprobe_events && !layout)
+        throw KernelError("struct offsets for kprobe fetchargs: " + offsets_error);
+    auto functions = ProbeableFunctions::read(tracefs.path());
+    EventFormats formats;
+    tep_event* kfree_skb = formats.load(tracefs.path(), "skb", "kfree_skb");
+    auto reasons = DropReasonTable::from_event(kfree_skb);
+    AddressNamer namer(symbolize::Kallsyms::load());
+
+    // plan
+    std::string group = dynamic_group_for_pid(::getpid());
+    PathPlanInput in;
+    in.catalog = &catalog;
+    in.features = &features;
+    in.types = types.get();
+    in.layout = layout ? &*layout : nullptr;
+    in.functions = &functions;
+    in.filter = filter;
+    in.selection = split(o.trace);
+    in.stack_at = split(o.trace_stack);
+    in.returns = o.returns;
+    in.group = group;
+    in.tracefs_events = tracefs.path() + "/events";
+    PathPlan plan = plan_path(in);
+    if (!plan.kprobes)
+        std::cerr << "ftnettrace: kprobes: this kernel has no kprobe_events (CONFIG_KPROBES is "
+                     "off): following packets by skb address on tracepoints only (net:*, skb:*), "
+                     "without function path, tuple or filter; a kernel with kprobes shows the "
+                     "whole path, --drop shows drops here\n";
+    if (plan.probes.empty()) throw KernelError("none of the selected probe points exists here");
+
+    // attach
+    StopSignal stop;
+    TraceInstance instance(tracefs.path(), instance_name_for_pid(::getpid()));
+    PerfReader reader(online_cpus(), RingOptions{o.ring_pages});
+    PathAttachment attachment(tracefs.path(), group, instance, reader, formats);
+    auto extra = common_kernel_filter(o, netns);
+    for (const auto& probe : plan.probes) attachment.attach(probe, probe.tracepoint ? "" : extra);
+    if (plan.kprobes)
+        for (const auto& line : plan.skipped) std::cerr << "ftnettrace: skipped " << line << "\n";
+    for (const auto& line : attachment.skipped) std::cerr << "ftnettrace: skipped " << line << "\n";
+    if (attachment.attached() == 0) throw KernelError("no probe point could be attached");
+
+    PathOutputOptions output_options{{o.wall_clock, measure_monotonic_to_realtime()}, o.detail};
+    auto output = o.output == OutputKind::Json ? make_path_json_output(std::cout, output_options)
+                                               : make_path_text_output(std::cout, output_options);
+    PathPipeline pipeline(o, filter, netns, plan.kprobes, attachment, reader, reasons, namer,
+                          *output);
+    auto handle = [&](const OwnedRecord& record) { pipeline.on_record(record); };
+
+    // read -> decode -> track -> output
+    auto start = Clock::now();
+    auto last_flush = start;
+    reader.enable();
+    std::cerr << "ftnettrace: tracing packets at " << attachment.attached() << " probe points"
+              << (filter.empty() ? "" : " with the filter in the kernel where the point allows")
+              << "; Ctrl-C to stop\n";
+    while (!stop.requested()) {
+        reader.poll(100, stop.wake_fd());
+        reader.release(false, handle);
+        output->flush();
+        if (Clock::now() - last_flush > std::chrono::seconds(1)) {
+            last_flush = Clock::now();
+            pipeline.flush_idle();
+        }
+        if (pipeline.limit_reached()) stop.request();
+        if (o.duration_seconds > 0 &&
+            std::chrono::duration<double>(Clock::now() - start).count() >= o.duration_seconds)
+            stop.request();
+    }
+    reader.disable();
+    reader.poll(0, -1);
+    reader.release(true, handle);
+    pipeline.flush_all();
+    reader.settle_lost([&](int cpu, uint64_t lost) {
+        output->notice_lost(static_cast<uint32_t>(cpu), lost, monotonic_now_ns());
+    });
+    output->flush();
+    std::cerr << "ftnettrace: " << pipeline.events_seen() << " events seen, " << pipeline.shown()
+              << (o.basic ? " events" : " packets") << " shown, " << reader.lost_total()
+              << " lost, " << std::fixed << std::setprecision(2)
+              << std::chrono::duration<double>(Clock::now() - start).count() << " s\n";
+    return kExitOk;
+}
+
+}  // namespace ftnt

@@ -1,0 +1,162 @@
+#include "output/path_output.h"
+
+#include <iomanip>
+#include <sstream>
+
+#include "output/json_writer.h"
+
+namespace ftnt {
+namespace {
+
+std::string hex(uint64_t value) {
+    std::ostringstream out;
+    out << "0x" << std::hex << value;
+    return out.str();
+}
+
+class PathText : public PathOutput {
+  public:
+    PathText(std::ostream& out, PathOutputOptions options) : out_(out), options_(options) {}
+
+    void event(const PathEventView& v) override { line(v, ""); }
+
+    void packet(const Lifecycle& lifecycle, const std::vector<PathEventView>& views) override {
+        double micros = static_cast<double>(lifecycle.last_ns() - lifecycle.first_ns()) / 1000.0;
+        out_ << "packet skb " << hex(lifecycle.first_skb) << ": " << lifecycle.events.size()
+             << " events, " << std::fixed << std::setprecision(1) << micros << " us"
+             << std::defaultfloat << '\n';
+        for (const auto& view : views) line(view, "  ");
+        out_ << '\n';
+    }
+
+    void notice_lost(uint32_t cpu, uint64_t count, uint64_t time_ns) override {
+        out_ << '[' << format_time(time_ns, options_.time) << "] LOST " << count << " events on cpu"
+             << cpu << '\n';
+    }
+
+    void flush() override { out_.flush(); }
+
+  private:
+    void line(const PathEventView& v, const char* indent) {
+        const PathEvent& e = *v.event;
+        out_ << indent << '[' << format_time(e.time_ns, options_.time) << "] ["
+             << (e.netns ? std::to_string(e.netns) : "-") << "] " << std::left << std::setw(10)
+             << (e.dev.empty() ? "-" : e.dev) << std::right << ' ' << std::setw(9)
+             << pkt_type_name(e.pkt_type) << ' ' << describe_packet(e);
+        if (e.len) out_ << " len " << e.len;
+        out_ << "  " << e.func;
+        if (e.retval) out_ << " = " << *e.retval;
+        if (e.reason) out_ << " reason " << *e.reason;
+        if (!v.location.empty()) out_ << " at " << v.location;
+        if (options_.detail)
+            out_ << "  cpu" << e.cpu << ' ' << e.tid << '/' << v.comm << " skb " << hex(e.skb);
+        out_ << '\n';
+        for (std::size_t i = 0; i < v.stack.size(); ++i)
+            out_ << indent << "    #" << i << ' ' << v.stack[i] << '\n';
+    }
+
+    std::ostream& out_;
+    PathOutputOptions options_;
+};
+
+void write_event_fields(JsonObject& o, const PathEventView& v, const PathOutputOptions& options) {
+    const PathEvent& e = *v.event;
+    o.field("type", "event").field_seconds("ts", e.time_ns);
+    if (options.time.wall_clock) o.field("date", format_time(e.time_ns, options.time));
+    o.field("func", e.func).field("skb", hex(e.skb)).field("netns", e.netns).field("dev", e.dev);
+    o.field("ifindex", static_cast<uint64_t>(static_cast<uint32_t>(e.ifindex)));
+    o.field("pkt_type", pkt_type_name(e.pkt_type)).field("len", e.len);
+    if (e.packet) {
+        const auto& t = e.packet->tuple;
+        o.field("saddr", t.saddr_text()).field("daddr", t.daddr_text());
+        if (t.has_ports) o.field("sport", t.sport).field("dport", t.dport);
+        if (!t.l4.empty()) o.field("l4", t.l4);
+        if (e.packet->tcp_flags) o.field("tcp_flags", tcp_flag_letters(e.packet->tcp_flags));
+        if (e.packet->icmp_type >= 0)
+            o.field("icmp_type", static_cast<uint64_t>(e.packet->icmp_type))
+                .field("icmp_id", e.packet->icmp_id)
+                .field("icmp_seq", e.packet->icmp_seq);
+    }
+    if (e.retval) o.raw_field("ret") << *e.retval;
+    if (e.reason) o.field("reason", *e.reason);
+    if (!v.location.empty()) o.field("location", v.location);
+    if (!v.stack.empty()) o.field("stack", v.stack);
+    if (options.detail) o.field("cpu", e.cpu).field("pid", e.tid).field("comm", v.comm);
+}
+
+class PathJson : public PathOutput {
+  public:
+    PathJson(std::ostream& out, PathOutputOptions options) : out_(out), options_(options) {}
+
+    void event(const PathEventView& v) override {
+        JsonObject o(out_);
+        write_event_fields(o, v, options_);
+    }
+
+    void packet(const Lifecycle& lifecycle, const std::vector<PathEventView>& views) override {
+        for (const auto& view : views) event(view);
+        JsonObject o(out_);
+        o.field("type", "packet").field("skb", hex(lifecycle.first_skb));
+        o.field("latency_ns", lifecycle.last_ns() - lifecycle.first_ns());
+        auto& events = o.raw_field("events");
+        events << '[';
+        for (std::size_t i = 0; i < views.size(); ++i) {
+            std::ostringstream one;
+            {
+                JsonObject nested(one);
+                write_event_fields(nested, views[i], options_);
+            }
+            std::string text = one.str();
+            if (!text.empty() && text.back() == '\n') text.pop_back();
+            events << (i ? "," : "") << text;
+        }
+        events << ']';
+    }
+
+    void notice_lost(uint32_t cpu, uint64_t count, uint64_t time_ns) override {
+        JsonObject(out_)
+            .field("type", "lost")
+            .field_seconds("ts", time_ns)
+            .field("cpu", cpu)
+            .field("lost", count);
+    }
+
+    void flush() override { out_.flush(); }
+
+  private:
+    std::ostream& out_;
+    PathOutputOptions options_;
+};
+
+}  // namespace
+
+std::string pkt_type_name(int pkt_type) {
+    static const char* kNames[] = {"HOST",      "BROADCAST", "MULTICAST",
+                                   "OTHERHOST", "OUTGOING",  "LOOPBACK"};
+    if (pkt_type >= 0 && pkt_type < 6) return kNames[pkt_type];
+    return pkt_type < 0 ? "-" : std::to_string(pkt_type);
+}
+
+std::string describe_packet(const PathEvent& e) {
+    if (!e.packet) return e.ethertype ? ethertype_name(e.ethertype) : "-";
+    const auto& p = *e.packet;
+    std::ostringstream out;
+    out << (p.tuple.l4.empty() ? (p.tuple.family == 6 ? "IPv6" : "IPv4") : p.tuple.l4) << ' '
+        << p.tuple.source() << " -> " << p.tuple.destination();
+    if (p.tuple.l4 == "TCP")
+        out << ' ' << tcp_flag_letters(p.tcp_flags) << " seq " << p.seq << " ack " << p.ack;
+    if (p.icmp_type >= 0)
+        out << ' ' << icmp_description(p.tuple.family, p.icmp_type, p.icmp_code) << " id "
+            << p.icmp_id << " seq " << p.icmp_seq;
+    return out.str();
+}
+
+std::unique_ptr<PathOutput> make_path_text_output(std::ostream& out, PathOutputOptions options) {
+    return std::make_unique<PathText>(out, options);
+}
+
+std::unique_ptr<PathOutput> make_path_json_output(std::ostream& out, PathOutputOptions options) {
+    return std::make_unique<PathJson>(out, options);
+}
+
+}  // namespace ftnt

@@ -1,0 +1,34 @@
+// kprobe fetchargs (Documentation/trace/kprobetrace.rst) for one probe point: the skb, its
+// length, protocol, device, netns, pkt_type, a window of header bytes, and the scalar fields
+// its filter compares.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "ftnettrace/probe_filter.h"
+#include "plan/skb_layout.h"
+
+namespace ftnt {
+
+// x86_64 argument registers; 1-based argument number.
+std::string argument_register(int argument);
+
+struct ProbeArgs {
+    std::string skb_expression;  // "%di" or "+0(%di)" (skb held in a struct)
+    filters::Layer layer = filters::Layer::None;
+};
+
+// Bytes of header kept per event: enough for Ethernet + IPv6 + a TCP header.
+constexpr int kHeaderWindow = 96;
+// Where the window starts relative to skb->data at a layer.
+int header_window_offset(filters::Layer layer);
+
+// The socket fields a point at the `sock` layer fetches to tell its tuple: fam, s4, d4,
+// sp (skc_num, host order), dp (skc_dport, network order), s6/s6l, d6/d6l.
+std::vector<filters::FieldNeed> sock_tuple_fields(const filters::SockLayout& sock);
+
+std::string build_fetchargs(const ProbeArgs& probe, const SkbLayout& layout,
+                            const filters::ProbeFilter& filter);
+
+}  // namespace ftnt

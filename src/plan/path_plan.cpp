@@ -1,0 +1,170 @@
+#include "plan/path_plan.h"
+
+#include <algorithm>
+#include <cctype>
+#include <sstream>
+
+#include "core/errors.h"
+#include "core/text_file.h"
+#include "ftnettrace/filters.h"
+#include "ftnettrace/probe_filter.h"
+#include "plan/fetchargs.h"
+
+namespace ftnt {
+namespace {
+
+std::optional<filters::Layer> layer_named(const std::string& name) {
+    if (name == "l2") return filters::Layer::L2;
+    if (name == "l3") return filters::Layer::L3;
+    if (name == "l4") return filters::Layer::L4;
+    if (name == "sock") return filters::Layer::Sock;
+    if (name == "none" || name.empty()) return filters::Layer::None;
+    return std::nullopt;
+}
+
+std::string where(const CatalogEntry& e) {
+    return e.file + ":" + std::to_string(e.line);
+}
+
+bool selected(const CatalogEntry& e, const std::vector<std::string>& selection) {
+    if (selection.empty()) return true;
+    for (const auto& s : selection)
+        if (s == e.get("group") || s == e.name || s == e.event()) return true;
+    return false;
+}
+
+bool wanted(const std::vector<std::string>& names, const std::string& name) {
+    return std::find(names.begin(), names.end(), name) != names.end();
+}
+
+// The skb expression: a register, or a member of the struct an argument points to.
+std::optional<std::string> skb_expression(const CatalogEntry& e, const std::string& function,
+                                          const KernelTypes& types) {
+    std::string skb = e.get("skb", "1");
+    int argument = 0;
+    if (skb == "auto") {
+        auto index = types.pointer_param(function, "sk_buff");
+        if (!index) return std::nullopt;
+        argument = *index + 1;
+    } else {
+        try {
+            argument = std::stoi(skb);
+        } catch (const std::exception&) {
+            throw UsageError("bad catalog entry at " + where(e) + ": skb must be 1-6 or auto");
+        }
+    }
+    std::string reg = argument_register(argument);
+    auto member = e.get("skb_member");
+    if (member.empty()) return reg;
+    auto dot = member.find('.');
+    auto location = types.member(member.substr(0, dot), member.substr(dot + 1));
+    if (!location) return std::nullopt;
+    return "+" + std::to_string(location->byte_offset) + "(" + reg + ")";
+}
+
+void plan_tracepoint(const CatalogEntry& e, const std::string& tracefs_events, PathPlan& plan) {
+    if (!path_exists(tracefs_events + "/" + e.system() + "/" + e.event())) {
+        plan.skipped.push_back(e.name + ": tracepoint not in this kernel");
+        return;
+    }
+    PathProbe p;
+    p.name = e.name;
+    p.group = e.get("group");
+    p.tracepoint = true;
+    plan.probes.push_back(p);
+}
+
+void plan_kprobe(const CatalogEntry& e, const PathPlanInput& in, PathPlan& plan) {
+    auto layer = layer_named(e.get("data"));
+    if (!layer)
+        throw UsageError("bad catalog entry at " + where(e) +
+                         ": data must be l2, l3, l4, sock or none");
+    std::string function = in.functions->resolve(e.name);
+    if (function.empty()) {
+        std::stringstream aliases(e.get("aliases"));
+        std::string alias;
+        while (function.empty() && std::getline(aliases, alias, ','))
+            function = in.functions->resolve(trim(alias));
+    }
+    if (function.empty()) {
+        plan.skipped.push_back(e.name + ": not in this kernel (or inlined)");
+        return;
+    }
+    if (in.functions->blacklisted.count(function)) {
+        plan.skipped.push_back(e.name + ": on the kprobe blacklist");
+        return;
+    }
+    auto skb = skb_expression(e, function, *in.types);
+    if (!skb) {
+        plan.skipped.push_back(e.name + ": no struct sk_buff argument in its prototype");
+        return;
+    }
+    auto compiled = filters::compile_probe_filter(in.filter, *layer, in.layout->sock);
+    PathProbe p;
+    p.name = e.name;
+    p.group = e.get("group");
+    p.layer = *layer;
+    p.kprobe = {event_name_for(e.name), function,
+                build_fetchargs({*skb, *layer}, *in.layout, compiled), false};
+    p.filter = compiled.expression;
+    p.exact_filter = compiled.exact;
+    p.stack = wanted(in.stack_at, e.name);
+    if (in.returns && e.get("ret") == "yes")
+        p.kretprobe =
+            KprobeSpec{event_name_for(e.name) + "_ret", function, "ret=$retval:s64", true};
+    plan.probes.push_back(std::move(p));
+}
+
+}  // namespace
+
+std::string event_name_for(const std::string& function) {
+    std::string out;
+    for (char c : function) out += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+    return out;
+}
+
+ProbeableFunctions ProbeableFunctions::read(const std::string& tracefs) {
+    ProbeableFunctions f;
+    auto text = read_text_file(tracefs + "/available_filter_functions");
+    f.known = text.has_value();
+    std::istringstream lines(text.value_or(""));
+    std::string line;
+    while (std::getline(lines, line)) f.available.insert(line.substr(0, line.find(' ')));
+    std::istringstream blacklist(
+        read_text_file("/sys/kernel/debug/kprobes/blacklist").value_or(""));
+    while (std::getline(blacklist, line)) {
+        auto tab = line.find('\t');
+        if (tab != std::string::npos) f.blacklisted.insert(trim(line.substr(tab + 1)));
+    }
+    return f;
+}
+
+std::string ProbeableFunctions::resolve(const std::string& function) const {
+    if (!known || available.count(function)) return function;
+    // gcc's clones keep the name before the first dot: ip_rcv_core.isra.0
+    auto it = available.lower_bound(function + ".");
+    if (it != available.end() && it->starts_with(function + ".")) return *it;
+    return {};
+}
+
+PathPlan plan_path(const PathPlanInput& in) {
+    PathPlan plan;
+    plan.kprobes = in.features->kprobe_events && in.types && in.layout;
+    for (const auto& e : in.catalog->entries()) {
+        if (!e.get("join").empty() || !selected(e, in.selection)) continue;
+        if (e.kind == "tracepoint") {
+            // With kprobes the same places are probed with headers; the life tracepoints
+            // (consume_skb, kfree_skb) end every lifecycle either way.
+            bool named = !in.selection.empty() && wanted(in.selection, e.name);
+            if (plan.kprobes && e.get("group") != "life" && !named) continue;
+            plan_tracepoint(e, in.tracefs_events, plan);
+        } else if (plan.kprobes) {
+            plan_kprobe(e, in, plan);
+        } else {
+            plan.skipped.push_back(e.name + ": needs kprobes");
+        }
+    }
+    return plan;
+}
+
+}  // namespace ftnt

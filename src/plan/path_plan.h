@@ -1,0 +1,69 @@
+// Plan stage of path tracing: which catalog points this kernel has, how each is probed,
+// and with which filter.
+#pragma once
+
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "attach/dynamic_event.h"
+#include "discover/kernel_types.h"
+#include "discover/tracefs_features.h"
+#include "ftnettrace/packet_filter.h"
+#include "plan/catalog.h"
+#include "plan/skb_layout.h"
+
+namespace ftnt {
+
+struct PathProbe {
+    std::string name;  // catalog name: function or system:event
+    std::string group;
+    bool tracepoint = false;
+    filters::Layer layer = filters::Layer::None;
+    KprobeSpec kprobe;                    // kprobes only
+    std::optional<KprobeSpec> kretprobe;  // --ret on a point marked ret = yes
+    std::string filter;                   // ftrace filter expression, "" = none
+    bool exact_filter = true;             // false: user space re-checks the tuple
+    bool stack = false;                   // --trace-stack
+};
+
+// What exists in this kernel to probe: available_filter_functions and the kprobe blacklist.
+struct ProbeableFunctions {
+    std::set<std::string> available;  // traceable function names (module suffix removed)
+    std::set<std::string> blacklisted;
+    bool known = false;  // available_filter_functions could be read
+
+    static ProbeableFunctions read(const std::string& tracefs);
+    // The name to probe for `function`: itself, or a compiler-renamed copy (.isra.N,
+    // .constprop.N, .part.N); empty when neither exists.
+    std::string resolve(const std::string& function) const;
+};
+
+struct PathPlanInput {
+    const Catalog* catalog = nullptr;
+    const TracefsFeatures* features = nullptr;
+    const KernelTypes* types = nullptr;  // null without BTF
+    const SkbLayout* layout = nullptr;   // null without BTF
+    const ProbeableFunctions* functions = nullptr;
+    filters::PacketFilter filter;
+    std::vector<std::string> selection;  // -t: groups or names; empty = all
+    std::vector<std::string> stack_at;   // --trace-stack functions
+    bool returns = false;                // --ret
+    std::string group;                   // dynamic event group of this run
+    std::string tracefs_events;          // <tracefs>/events
+};
+
+struct PathPlan {
+    std::vector<PathProbe> probes;
+    std::vector<std::string> skipped;  // "veth_xmit: not in this kernel"
+    std::vector<std::string> notices;
+    bool kprobes = false;
+};
+
+PathPlan plan_path(const PathPlanInput& in);
+
+// Event names inside a dynamic group: letters, digits and '_' only.
+std::string event_name_for(const std::string& function);
+
+}  // namespace ftnt

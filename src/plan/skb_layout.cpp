@@ -1,0 +1,46 @@
+#include "plan/skb_layout.h"
+
+#include "core/errors.h"
+
+namespace ftnt {
+namespace {
+
+MemberLocation required(const KernelTypes& types, const char* type, const char* path) {
+    auto member = types.member(type, path);
+    if (!member)
+        throw KernelError(std::string("struct ") + type + " has no member " + path + " in " +
+                          types.source());
+    return *member;
+}
+
+int optional_offset(const KernelTypes& types, const char* path) {
+    auto member = types.member("sock_common", path);
+    return member ? static_cast<int>(member->byte_offset) : -1;
+}
+
+}  // namespace
+
+SkbLayout SkbLayout::from(const KernelTypes& types) {
+    SkbLayout l;
+    l.len = required(types, "sk_buff", "len");
+    l.data = required(types, "sk_buff", "data");
+    l.dev = required(types, "sk_buff", "dev");
+    l.protocol = required(types, "sk_buff", "protocol");
+    l.pkt_type = required(types, "sk_buff", "pkt_type");
+    l.sk = required(types, "sk_buff", "sk");
+    l.dev_ifindex = required(types, "net_device", "ifindex");
+    l.dev_name = required(types, "net_device", "name");
+    l.dev_net = required(types, "net_device", "nd_net.net");
+    l.net_inum = required(types, "net", "ns.inum");
+    l.sock.daddr = optional_offset(types, "skc_daddr");
+    l.sock.rcv_saddr = optional_offset(types, "skc_rcv_saddr");
+    l.sock.dport = optional_offset(types, "skc_dport");
+    l.sock.num = optional_offset(types, "skc_num");
+    l.sock.family = optional_offset(types, "skc_family");
+    l.sock.v6_daddr = optional_offset(types, "skc_v6_daddr");
+    l.sock.v6_rcv_saddr = optional_offset(types, "skc_v6_rcv_saddr");
+    l.source = "BTF " + types.source();
+    return l;
+}
+
+}  // namespace ftnt

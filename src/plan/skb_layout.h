@@ -1,0 +1,22 @@
+// The struct offsets path tracing fetches through, resolved once per run from BTF.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "discover/kernel_types.h"
+#include "ftnettrace/probe_filter.h"
+
+namespace ftnt {
+
+struct SkbLayout {
+    MemberLocation len, data, dev, protocol, pkt_type, sk;
+    MemberLocation dev_ifindex, dev_name, dev_net, net_inum;
+    filters::SockLayout sock;
+    std::string source;  // "BTF /sys/kernel/btf/vmlinux"
+
+    // Throws KernelError naming the member it could not find.
+    static SkbLayout from(const KernelTypes& types);
+};
+
+}  // namespace ftnt

@@ -1,0 +1,55 @@
+// Groups path events by packet: a lifecycle starts at the first event that matched the
+// filter, follows the skb (and its clones) by address, and ends when every one is freed.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <set>
+#include <unordered_map>
+#include <vector>
+
+#include "decode/path_event.h"
+
+namespace ftnt {
+
+struct Lifecycle {
+    uint64_t first_skb = 0;
+    std::vector<PathEvent> events;
+    std::set<uint64_t> live;  // skb addresses of this packet not freed yet
+    uint64_t first_ns() const { return events.empty() ? 0 : events.front().time_ns; }
+    uint64_t last_ns() const { return events.empty() ? 0 : events.back().time_ns; }
+};
+
+class LifecycleTracker {
+  public:
+    using Emit = std::function<void(Lifecycle&)>;
+    explicit LifecycleTracker(Emit emit);
+
+    // `matched`: the event passed the user's filter. Events of skbs already followed are kept
+    // whatever their tuple says now (NAT may have rewritten it).
+    void add(PathEvent event, bool matched);
+    // A kretprobe record of the task's last entry to `func` (skb_clone's is the clone).
+    void returned(uint32_t tid, const std::string& func, int64_t value);
+    // Ends lifecycles with no event for `idle_ns` (their skb was freed where nothing saw it).
+    void flush_idle(uint64_t now_ns, uint64_t idle_ns);
+    void flush_all();
+    std::size_t followed() const { return by_skb_.size(); }
+    bool is_followed(uint64_t skb) const { return by_skb_.count(skb) != 0; }
+    // Whether the task's last entry event belongs to a followed packet (for --basic returns).
+    bool is_followed_task(uint32_t tid) const { return last_entry_.count(tid) != 0; }
+
+  private:
+    void finish(const std::shared_ptr<Lifecycle>& lifecycle);
+
+    Emit emit_;
+    std::unordered_map<uint64_t, std::shared_ptr<Lifecycle>> by_skb_;
+    struct LastEntry {
+        std::weak_ptr<Lifecycle> lifecycle;
+        std::size_t index = 0;
+        std::string func;
+    };
+    std::unordered_map<uint32_t, LastEntry> last_entry_;
+};
+
+}  // namespace ftnt
