@@ -2,6 +2,8 @@
 
 #include <arpa/inet.h>
 
+#include <algorithm>
+#include <cctype>
 #include <charconv>
 
 namespace ftnt::filters {
@@ -50,6 +52,35 @@ int PacketFilter::family() const {
     for (const auto* a : {&saddr, &daddr, &addr})
         if (*a) family = (*a)->family;
     return family;
+}
+
+bool PacketFilter::matches(const TupleFacts& p) const {
+    auto same = [&](const Address& a, const std::array<uint8_t, 16>& bytes) {
+        std::size_t n = a.family == 4 ? 4 : 16;
+        return a.family == p.family &&
+               std::equal(bytes.begin(), bytes.begin() + n, a.bytes.begin());
+    };
+    if (saddr && !same(*saddr, p.saddr)) return false;
+    if (daddr && !same(*daddr, p.daddr)) return false;
+    if (addr && !same(*addr, p.saddr) && !same(*addr, p.daddr)) return false;
+    if ((sport || dport || port) && !p.has_ports) return false;
+    if (sport && *sport != p.sport) return false;
+    if (dport && *dport != p.dport) return false;
+    if (port && *port != p.sport && *port != p.dport) return false;
+    bool by_transport = !protocols.transports.empty();
+    bool transport_ok = !by_transport;
+    for (const auto& t : protocols.transports) {
+        std::string upper = p.transport;
+        for (auto& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        if (t == upper || (t == "ICMP" && upper == "ICMPV6")) transport_ok = true;
+    }
+    if (!transport_ok) return false;
+    if (!by_transport && !protocols.ethertypes.empty()) {
+        bool any = false;
+        for (auto e : protocols.ethertypes) any = any || e == p.ethertype;
+        return any;
+    }
+    return true;
 }
 
 PacketFilter parse_packet_filter(const FilterFlags& flags) {

@@ -38,3 +38,35 @@ TEST(PacketFilter, NothingGivenIsEmpty) {
 
 }  // namespace
 }  // namespace ftnt::filters
+
+namespace ftnt::filters {
+namespace {
+
+TupleFacts tcp_packet() {
+    TupleFacts p;
+    p.family = 4;
+    p.saddr = {192, 0, 2, 1};
+    p.daddr = {192, 0, 2, 2};
+    p.has_ports = true;
+    p.sport = 40000;
+    p.dport = 80;
+    p.transport = "TCP";
+    p.ethertype = 0x0800;
+    return p;
+}
+
+TEST(PacketFilterMatch, EveryGivenFieldMustAgree) {
+    auto p = tcp_packet();
+    EXPECT_TRUE(parse_packet_filter({.saddr = "192.0.2.1", .dport = "80"}).matches(p));
+    EXPECT_FALSE(parse_packet_filter({.saddr = "192.0.2.2"}).matches(p));
+    EXPECT_TRUE(parse_packet_filter({.addr = "192.0.2.2"}).matches(p));
+    EXPECT_TRUE(parse_packet_filter({.port = "40000"}).matches(p));
+    EXPECT_FALSE(parse_packet_filter({.port = "41"}).matches(p));
+    EXPECT_TRUE(parse_packet_filter({.proto = "tcp"}).matches(p));
+    EXPECT_FALSE(parse_packet_filter({.proto = "udp"}).matches(p));
+    EXPECT_FALSE(parse_packet_filter({.saddr = "2001:db8::1"}).matches(p));
+    EXPECT_TRUE(parse_packet_filter({}).matches(p));
+}
+
+}  // namespace
+}  // namespace ftnt::filters
