@@ -77,18 +77,31 @@ btf* KernelTypes::module_btf(const std::string& name) const {
     return module;
 }
 
+std::pair<const btf*, int> KernelTypes::find_type(const std::string& name, int kind) const {
+    int id = btf__find_by_name_kind(vmlinux_, name.c_str(), static_cast<uint32_t>(kind));
+    if (id >= 0) return {vmlinux_, id};
+    for (const auto& module : list_directory(source_.substr(0, source_.rfind('/')))) {
+        if (module == "vmlinux") continue;
+        const btf* candidate = module_btf(module);
+        if (!candidate) continue;
+        id = btf__find_by_name_kind(candidate, name.c_str(), static_cast<uint32_t>(kind));
+        if (id >= 0) return {candidate, id};
+    }
+    return {nullptr, -1};
+}
+
 std::optional<MemberLocation> KernelTypes::member(const std::string& struct_name,
                                                   const std::string& path) const {
-    int id = btf__find_by_name_kind(vmlinux_, struct_name.c_str(), BTF_KIND_STRUCT);
+    auto [types, id] = find_type(struct_name, BTF_KIND_STRUCT);
     if (id < 0) return std::nullopt;
     uint32_t type_id = static_cast<uint32_t>(id);
     uint32_t total_bits = 0, bitfield = 0;
     for (const auto& name : split_path(path)) {
-        const btf_type* composite = skip_modifiers(vmlinux_, type_id);
+        const btf_type* composite = skip_modifiers(types, type_id);
         if (!composite || !(btf_is_struct(composite) || btf_is_union(composite)))
             return std::nullopt;
         uint32_t bits = 0, member_type = 0;
-        if (!find_member(vmlinux_, composite, name, 0, bits, bitfield, member_type))
+        if (!find_member(types, composite, name, 0, bits, bitfield, member_type))
             return std::nullopt;
         total_bits += bits;
         type_id = member_type;
@@ -98,7 +111,7 @@ std::optional<MemberLocation> KernelTypes::member(const std::string& struct_name
     out.bit_offset = total_bits % 8;
     out.bit_size = bitfield;
     if (!bitfield) {
-        auto size = btf__resolve_size(vmlinux_, type_id);
+        auto size = btf__resolve_size(types, type_id);
         out.size = size > 0 ? static_cast<uint32_t>(size) : 0;
     }
     return out;
@@ -110,20 +123,7 @@ bool KernelTypes::has_function(const std::string& function) const {
 
 std::optional<int> KernelTypes::pointer_param(const std::string& function,
                                               const std::string& type_name) const {
-    const btf* types = vmlinux_;
-    int id = btf__find_by_name_kind(types, function.c_str(), BTF_KIND_FUNC);
-    if (id < 0) {
-        for (const auto& module : list_directory(source_.substr(0, source_.rfind('/')))) {
-            if (module == "vmlinux") continue;
-            const btf* candidate = module_btf(module);
-            if (!candidate) continue;
-            id = btf__find_by_name_kind(candidate, function.c_str(), BTF_KIND_FUNC);
-            if (id >= 0) {
-                types = candidate;
-                break;
-            }
-        }
-    }
+    auto [types, id] = find_type(function, BTF_KIND_FUNC);
     if (id < 0) return std::nullopt;
     const btf_type* func = btf__type_by_id(types, static_cast<uint32_t>(id));
     const btf_type* proto = btf__type_by_id(types, func->type);

@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 struct btf;
@@ -45,6 +46,8 @@ class KernelTypes {
   private:
     KernelTypes() = default;
     btf* module_btf(const std::string& name) const;
+    // A named type in vmlinux or, failing that, in a loaded module's split BTF.
+    std::pair<const btf*, int> find_type(const std::string& name, int kind) const;
 
     std::string source_;
     btf* vmlinux_ = nullptr;

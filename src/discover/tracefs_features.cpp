@@ -14,8 +14,9 @@ bool has(const std::string& text, const char* needle) {
 TracefsFeatures parse_tracefs_readme(const std::string& readme) {
     TracefsFeatures f;
     f.instances = has(readme, "instances");
-    // The probe syntax block is shared with uprobes; only "place (kprobe)" means kprobes.
-    f.kprobe_events = has(readme, "place (kprobe)");
+    // The probe syntax block is shared with uprobes: 6.1 says "place: [<module>:]<symbol>"
+    // for kprobes, newer kernels "place (kprobe)"; a uprobe-only kernel has neither.
+    f.kprobe_events = has(readme, "place: [<module>:]<symbol>") || has(readme, "place (kprobe)");
     f.kretprobes = f.kprobe_events && has(readme, "r[maxactive]");
     f.dynamic_events = has(readme, "dynamic_events");
     f.eprobes = has(readme, "e[:[<group>/][<event>]]");

@@ -79,11 +79,15 @@ struct AttachedProbe {
 // instance (which gives the kernel's own error text), perf events opened.
 class PathAttachment {
   public:
+    // `events` outlives `reader`: a kprobe event cannot be removed while a perf event of it is
+    // open (EBUSY), so the caller declares the events first and they are destroyed last.
     PathAttachment(const std::string& tracefs, const std::string& group, TraceInstance& instance,
-                   PerfReader& reader, EventFormats& formats)
+                   std::vector<std::unique_ptr<DynamicEvent>>& events, PerfReader& reader,
+                   EventFormats& formats)
         : tracefs_(tracefs),
           group_(group),
           instance_(instance),
+          events_(events),
           reader_(reader),
           formats_(formats) {}
 
@@ -141,13 +145,10 @@ class PathAttachment {
 
     std::string tracefs_, group_;
     TraceInstance& instance_;
+    std::vector<std::unique_ptr<DynamicEvent>>& events_;
     PerfReader& reader_;
     EventFormats& formats_;
-    std::vector<std::unique_ptr<DynamicEvent>> events_;
     std::map<uint64_t, AttachedProbe> by_id_;
-
-  public:
-    ~PathAttachment() { reader_.disable(); }
 };
 
 filters::TupleFacts facts_of(const PathEvent& e) {
@@ -395,8 +396,9 @@ int run_path_mode(const Options& o) {
     // attach
     StopSignal stop;
     TraceInstance instance(tracefs.path(), instance_name_for_pid(::getpid()));
+    std::vector<std::unique_ptr<DynamicEvent>> dynamic_events;
     PerfReader reader(online_cpus(), RingOptions{o.ring_pages});
-    PathAttachment attachment(tracefs.path(), group, instance, reader, formats);
+    PathAttachment attachment(tracefs.path(), group, instance, dynamic_events, reader, formats);
     auto extra = common_kernel_filter(o, netns);
     for (const auto& probe : plan.probes) attachment.attach(probe, probe.tracepoint ? "" : extra);
     if (plan.kprobes)

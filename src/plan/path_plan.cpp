@@ -41,6 +41,8 @@ bool wanted(const std::vector<std::string>& names, const std::string& name) {
 std::optional<std::string> skb_expression(const CatalogEntry& e, const std::string& function,
                                           const KernelTypes& types) {
     std::string skb = e.get("skb", "1");
+    bool pointer_to_pointer = skb.starts_with("*");  // struct sk_buff **pskb
+    if (pointer_to_pointer) skb.erase(0, 1);
     int argument = 0;
     if (skb == "auto") {
         auto index = types.pointer_param(function, "sk_buff");
@@ -54,6 +56,7 @@ std::optional<std::string> skb_expression(const CatalogEntry& e, const std::stri
         }
     }
     std::string reg = argument_register(argument);
+    if (pointer_to_pointer) return "+0(" + reg + ")";
     auto member = e.get("skb_member");
     if (member.empty()) return reg;
     auto dot = member.find('.');
@@ -109,7 +112,7 @@ void plan_kprobe(const CatalogEntry& e, const PathPlanInput& in, PathPlan& plan)
     p.filter = compiled.expression;
     p.exact_filter = compiled.exact;
     p.stack = wanted(in.stack_at, e.name);
-    if (in.returns && e.get("ret") == "yes")
+    if ((in.returns && e.get("ret") == "yes") || e.get("ret") == "always")
         p.kretprobe =
             KprobeSpec{event_name_for(e.name) + "_ret", function, "ret=$retval:s64", true};
     plan.probes.push_back(std::move(p));
