@@ -194,7 +194,48 @@ int ipv6_header_offset(Layer layer) {
     }
 }
 
-ProbeFilter compile_probe_filter(const PacketFilter& filter, Layer layer, const SockLayout& sock) {
+namespace {
+
+// "(c0s == X || c1s == X || ...)" over the shifted reads of one conntrack field.
+std::string conntrack_any(std::vector<FieldNeed>& fields, const char* tag, int offset,
+                          unsigned size, const std::string& value) {
+    std::vector<std::string> reads;
+    for (int k = 0; k < kConntrackShifts; ++k) {
+        std::string name = "c" + std::to_string(k) + tag;
+        bool present = false;
+        for (const auto& f : fields) present = present || f.name == name;
+        if (!present) fields.push_back({name, FieldNeed::From::Conntrack, offset - k, size});
+        reads.push_back(name + " == " + value);
+    }
+    return any(reads);
+}
+
+std::string conntrack_clause(const PacketFilter& f, const ConntrackLayout& ct,
+                             std::vector<FieldNeed>& fields) {
+    if (!ct.available() || f.family() == 6) return "";
+    if (!f.saddr && !f.daddr && !f.addr && !f.sport && !f.dport && !f.port) return "";
+    std::vector<std::string> conditions;
+    auto address = [](const Address& a) { return hex(u32_at(a.bytes)); };
+    auto port = [](uint16_t p) { return std::to_string(swap16(p)); };
+    if (f.saddr) conditions.push_back(conntrack_any(fields, "s", ct.src, 4, address(*f.saddr)));
+    if (f.daddr) conditions.push_back(conntrack_any(fields, "d", ct.dst, 4, address(*f.daddr)));
+    if (f.addr)
+        conditions.push_back("(" + conntrack_any(fields, "s", ct.src, 4, address(*f.addr)) +
+                             " || " + conntrack_any(fields, "d", ct.dst, 4, address(*f.addr)) +
+                             ")");
+    if (f.sport) conditions.push_back(conntrack_any(fields, "sp", ct.sport, 2, port(*f.sport)));
+    if (f.dport) conditions.push_back(conntrack_any(fields, "dp", ct.dport, 2, port(*f.dport)));
+    if (f.port)
+        conditions.push_back("(" + conntrack_any(fields, "sp", ct.sport, 2, port(*f.port)) +
+                             " || " + conntrack_any(fields, "dp", ct.dport, 2, port(*f.port)) +
+                             ")");
+    return all(conditions);
+}
+
+}  // namespace
+
+ProbeFilter compile_probe_filter(const PacketFilter& filter, Layer layer, const SockLayout& sock,
+                                 const ConntrackLayout& conntrack) {
     ProbeFilter out;
     if (filter.empty()) return out;
     if (layer == Layer::None) {
@@ -234,6 +275,13 @@ ProbeFilter compile_probe_filter(const PacketFilter& filter, Layer layer, const 
             out.expression += (out.expression.empty() ? "(" : " || (") + f + ")";
     }
     if (layer == Layer::L4 || layer == Layer::L2) out.exact = false;
+    if (layer != Layer::Sock && !out.expression.empty()) {
+        auto followed = conntrack_clause(filter, conntrack, out.fields);
+        if (!followed.empty()) {
+            out.expression = "(" + out.expression + ") || (" + followed + ")";
+            out.exact = false;  // the packet's own tuple decides where a lifecycle starts
+        }
+    }
     return out;
 }
 

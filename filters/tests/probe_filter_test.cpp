@@ -70,3 +70,34 @@ TEST(ProbeFilter, NoHeadersNoKernelFilter) {
 
 }  // namespace
 }  // namespace ftnt::filters
+
+namespace ftnt::filters {
+namespace {
+
+TEST(ProbeFilter, ConntrackOriginalTupleFollowsNat) {
+    ConntrackLayout ct{.src = 80, .dst = 100, .sport = 96, .dport = 116};
+    auto f = compile_probe_filter(parse_packet_filter({.saddr = "192.0.2.1"}), Layer::L3,
+                                  SockLayout{}, ct);
+    EXPECT_EQ(f.expression,
+              "(proto == 8 && s4 == 0x10200c0) || ((c0s == 0x10200c0 || c1s == 0x10200c0 || "
+              "c2s == 0x10200c0 || c3s == 0x10200c0 || c4s == 0x10200c0))");
+    // One read per possible ctinfo (0-4) in the low bits of skb->_nfct.
+    std::string reads;
+    for (const auto& field : f.fields)
+        if (field.from == FieldNeed::From::Conntrack) reads += std::to_string(field.offset) + " ";
+    EXPECT_EQ(reads, "80 79 78 77 76 ");
+    EXPECT_FALSE(f.exact);
+}
+
+TEST(ProbeFilter, NoConntrackClauseForIpv6OrWithoutLayout) {
+    ConntrackLayout ct{.src = 80, .dst = 100, .sport = 96, .dport = 116};
+    auto v6 = compile_probe_filter(parse_packet_filter({.saddr = "2001:db8::1"}), Layer::L3,
+                                   SockLayout{}, ct);
+    EXPECT_EQ(v6.expression.find("c0s"), std::string::npos);
+    auto none = compile_probe_filter(parse_packet_filter({.saddr = "192.0.2.1"}), Layer::L3,
+                                     SockLayout{}, ConntrackLayout{});
+    EXPECT_EQ(none.expression, "proto == 8 && s4 == 0x10200c0");
+}
+
+}  // namespace
+}  // namespace ftnt::filters

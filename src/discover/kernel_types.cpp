@@ -98,6 +98,10 @@ std::optional<MemberLocation> KernelTypes::member(const std::string& struct_name
     uint32_t total_bits = 0, bitfield = 0;
     for (const auto& name : split_path(path)) {
         const btf_type* composite = skip_modifiers(types, type_id);
+        if (composite && btf_is_array(composite)) {  // element 0: "tuplehash.tuple" is [0]
+            type_id = btf_array(composite)->type;
+            composite = skip_modifiers(types, type_id);
+        }
         if (!composite || !(btf_is_struct(composite) || btf_is_union(composite)))
             return std::nullopt;
         uint32_t bits = 0, member_type = 0;

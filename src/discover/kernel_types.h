@@ -32,7 +32,8 @@ class KernelTypes {
 
     const std::string& source() const { return source_; }
     // "struct.member.member": members of anonymous unions/structs are found by name;
-    // a path through a nested struct adds offsets ("sock.__sk_common.skc_daddr").
+    // a path through a nested struct adds offsets ("sock.__sk_common.skc_daddr"); through
+    // an array it takes element 0 ("nf_conn.tuplehash.tuple" is the original direction).
     std::optional<MemberLocation> member(const std::string& struct_name,
                                          const std::string& path) const;
     // The 0-based index of the first `struct <type_name> *` parameter of a function, looking

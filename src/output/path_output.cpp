@@ -14,6 +14,11 @@ std::string hex(uint64_t value) {
     return out.str();
 }
 
+// Kernel pointers (skb_clone's) read as large negative numbers: show them in hex.
+std::string format_retval(int64_t value) {
+    return value < -4096 ? hex(static_cast<uint64_t>(value)) : std::to_string(value);
+}
+
 class PathText : public PathOutput {
   public:
     PathText(std::ostream& out, PathOutputOptions options) : out_(out), options_(options) {}
@@ -45,7 +50,7 @@ class PathText : public PathOutput {
              << pkt_type_name(e.pkt_type) << ' ' << describe_packet(e);
         if (e.len) out_ << " len " << e.len;
         out_ << "  " << e.func;
-        if (e.retval) out_ << " = " << *e.retval;
+        if (e.retval) out_ << " = " << format_retval(*e.retval);
         if (e.reason) out_ << " reason " << *e.reason;
         if (!v.location.empty()) out_ << " at " << v.location;
         if (options_.detail)

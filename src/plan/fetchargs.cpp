@@ -65,6 +65,7 @@ std::string build_fetchargs(const ProbeArgs& probe, const SkbLayout& l,
     std::string dev = deref(l.dev.byte_offset, skb);
     std::string data = deref(l.data.byte_offset, skb);
     std::string sk = deref(l.sk.byte_offset, skb);
+    std::string ct = l.nfct ? deref(l.nfct->byte_offset, skb) : "";
     std::string args = "skb=" + skb + ":x64";
     args += " len=" + deref(l.len.byte_offset, skb) + ":u32";
     args += " proto=" + deref(l.protocol.byte_offset, skb) + ":u16";
@@ -85,7 +86,9 @@ std::string build_fetchargs(const ProbeArgs& probe, const SkbLayout& l,
         if (!present) fields.push_back(field);
     }
     for (const auto& field : fields) {
-        const std::string& base = field.from == filters::FieldNeed::From::Sock ? sk : data;
+        const std::string& base = field.from == filters::FieldNeed::From::Sock        ? sk
+                                  : field.from == filters::FieldNeed::From::Conntrack ? ct
+                                                                                      : data;
         args += " " + field.name + "=" + at(field.offset, base) + ":" + type_of(field.size);
     }
     return args;

@@ -102,7 +102,8 @@ void plan_kprobe(const CatalogEntry& e, const PathPlanInput& in, PathPlan& plan)
         plan.skipped.push_back(e.name + ": no struct sk_buff argument in its prototype");
         return;
     }
-    auto compiled = filters::compile_probe_filter(in.filter, *layer, in.layout->sock);
+    auto compiled =
+        filters::compile_probe_filter(in.filter, *layer, in.layout->sock, in.layout->conntrack);
     PathProbe p;
     p.name = e.name;
     p.group = e.get("group");

@@ -39,6 +39,17 @@ SkbLayout SkbLayout::from(const KernelTypes& types) {
     l.sock.family = optional_offset(types, "skc_family");
     l.sock.v6_daddr = optional_offset(types, "skc_v6_daddr");
     l.sock.v6_rcv_saddr = optional_offset(types, "skc_v6_rcv_saddr");
+    l.nfct = types.member("sk_buff", "_nfct");
+    auto ct = [&](const char* path) {
+        auto member = types.member("nf_conn", path);
+        return member ? static_cast<int>(member->byte_offset) : -1;
+    };
+    if (l.nfct) {
+        l.conntrack.src = ct("tuplehash.tuple.src.u3.ip");
+        l.conntrack.dst = ct("tuplehash.tuple.dst.u3.ip");
+        l.conntrack.sport = ct("tuplehash.tuple.src.u.all");
+        l.conntrack.dport = ct("tuplehash.tuple.dst.u.all");
+    }
     l.source = "BTF " + types.source();
     return l;
 }

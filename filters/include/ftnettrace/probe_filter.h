@@ -19,7 +19,7 @@ enum class Layer { L2, L3, L4, Sock, None };
 
 struct FieldNeed {
     std::string name;  // fetcharg name, e.g. "s4"
-    enum class From { Data, Sock } from = From::Data;
+    enum class From { Data, Sock, Conntrack } from = From::Data;
     int offset = 0;     // bytes from skb->data, or a SockField index for From::Sock
     unsigned size = 0;  // 1, 2, 4 or 8
 };
@@ -30,6 +30,18 @@ struct SockLayout {
     int v6_daddr = -1, v6_rcv_saddr = -1;
 };
 
+// Offsets in struct nf_conn of its original-direction tuple (IPv4), from BTF. A packet NAT
+// rewrote keeps its conntrack entry, so matching the entry's original tuple follows it.
+struct ConntrackLayout {
+    int src = -1, dst = -1, sport = -1, dport = -1;
+    bool available() const { return src >= 0 && dst >= 0 && sport >= 0 && dport >= 0; }
+};
+
+// skb->_nfct is the nf_conn pointer with ctinfo (0-4) in its low 3 bits, and a fetcharg
+// cannot mask it: reading at +off-k for k = 0..4 puts the exact field in one of the five
+// reads, whatever ctinfo is. A false match needs a shifted read to equal the address.
+constexpr int kConntrackShifts = 5;
+
 struct ProbeFilter {
     std::vector<FieldNeed> fields;  // to fetch, besides the always-present "proto"
     std::string expression;         // "" when nothing can be checked in the kernel here
@@ -37,7 +49,8 @@ struct ProbeFilter {
 };
 
 // `proto` is the name of the fetched skb->protocol (network order, u16) field.
-ProbeFilter compile_probe_filter(const PacketFilter& filter, Layer layer, const SockLayout& sock);
+ProbeFilter compile_probe_filter(const PacketFilter& filter, Layer layer, const SockLayout& sock,
+                                 const ConntrackLayout& conntrack = {});
 
 // Where the IPv4 / IPv6 header starts relative to skb->data at a layer (Ethernet at L2;
 // no IPv4 options and no IPv6 extension headers assumed at L4, checked in user space).
