@@ -16,7 +16,8 @@ FieldRef first_of(tep_event* event, std::initializer_list<const char*> names) {
 
 }  // namespace
 
-PathEventDecoder::PathEventDecoder(tep_event* event, std::string func, filters::Layer layer)
+PathEventDecoder::PathEventDecoder(tep_event* event, std::string func, filters::Layer layer,
+                                   const std::vector<std::string>& extra_names)
     : func_(std::move(func)),
       layer_(layer),
       frees_(func_ == "skb:consume_skb" || func_ == "skb:kfree_skb"),
@@ -39,7 +40,9 @@ PathEventDecoder::PathEventDecoder(tep_event* event, std::string func, filters::
       d6_(event, "d6"),
       d6l_(event, "d6l"),
       location_(event, "location"),
-      reason_(event, "reason") {}
+      reason_(event, "reason") {
+    for (const auto& name : extra_names) extra_.emplace_back(name, FieldRef(event, name.c_str()));
+}
 
 bool PathEventDecoder::decode(std::span<const uint8_t> raw, PathEvent& out) const {
     out.func = func_;
@@ -62,6 +65,11 @@ bool PathEventDecoder::decode(std::span<const uint8_t> raw, PathEvent& out) cons
     out.netns = static_cast<uint32_t>(netns_.number(raw).value_or(0));
     out.dev = dev_.text(raw);
     out.location = location_.number(raw).value_or(0);
+    for (const auto& [name, field] : extra_) {
+        if (!field) continue;
+        auto n = field.size() <= 8 && !field.is_array() ? field.number(raw) : std::nullopt;
+        out.extra.emplace_back(name, n ? std::to_string(*n) : field.text(raw));
+    }
     if (reason_) out.reason_code = static_cast<uint32_t>(reason_.number(raw).value_or(0));
     if (hdr_) out.packet = decode_headers(hdr_.bytes(raw), layer_, out.ethertype);
     if (layer_ == filters::Layer::Sock) decode_sock_tuple(raw, out);

@@ -31,12 +31,14 @@ struct PathEvent {
     uint64_t location = 0;                // kfree_skb, consume_skb
     std::vector<uint64_t> stack;
     bool frees_skb = false;  // consume_skb / kfree_skb end a lifecycle
+    std::vector<std::pair<std::string, std::string>> extra;  // --kprobe name=FETCHARG values
 };
 
 // Reads the fields one probe's records carry; built once per event format.
 class PathEventDecoder {
   public:
-    PathEventDecoder(tep_event* event, std::string func, filters::Layer layer);
+    PathEventDecoder(tep_event* event, std::string func, filters::Layer layer,
+                     const std::vector<std::string>& extra_names = {});
     bool decode(std::span<const uint8_t> raw, PathEvent& out) const;
     bool is_return() const { return static_cast<bool>(ret_); }
 
@@ -49,6 +51,7 @@ class PathEventDecoder {
     FieldRef skb_, len_, proto_, pkt_type_, ifindex_, netns_, dev_, hdr_, ret_;
     FieldRef fam_, s4_, d4_, sp_, dp_, s6_, s6l_, d6_, d6l_;
     FieldRef location_, reason_;
+    std::vector<std::pair<std::string, FieldRef>> extra_;
 };
 
 }  // namespace ftnt

@@ -138,7 +138,8 @@ class PathAttachment {
         reader_.add({system, event, id, filter, probe.stack});
         AttachedProbe attached;
         attached.probe = &probe;
-        attached.decoder = std::make_unique<PathEventDecoder>(format, func, probe.layer);
+        attached.decoder =
+            std::make_unique<PathEventDecoder>(format, func, probe.layer, probe.extra_names);
         attached.entry_func = is_return ? func : "";
         by_id_[id] = std::move(attached);
     }
@@ -383,6 +384,7 @@ int run_path_mode(const Options& o) {
     in.selection = split(o.trace);
     in.stack_at = split(o.trace_stack);
     in.returns = o.returns;
+    in.adhoc = parse_adhoc_probes(o.kprobes, o.kretprobes);
     in.group = group;
     in.tracefs_events = tracefs.path() + "/events";
     PathPlan plan = plan_path(in);

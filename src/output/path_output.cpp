@@ -52,6 +52,7 @@ class PathText : public PathOutput {
         out_ << "  " << e.func;
         if (e.retval) out_ << " = " << format_retval(*e.retval);
         if (e.reason) out_ << " reason " << *e.reason;
+        for (const auto& [name, value] : e.extra) out_ << ' ' << name << '=' << value;
         if (!v.location.empty()) out_ << " at " << v.location;
         if (options_.detail)
             out_ << "  cpu" << e.cpu << ' ' << e.tid << '/' << v.comm << " skb " << hex(e.skb);
@@ -84,6 +85,7 @@ void write_event_fields(JsonObject& o, const PathEventView& v, const PathOutputO
     }
     if (e.retval) o.raw_field("ret") << *e.retval;
     if (e.reason) o.field("reason", *e.reason);
+    for (const auto& [name, value] : e.extra) o.field(name, value);
     if (!v.location.empty()) o.field("location", v.location);
     if (!v.stack.empty()) o.field("stack", v.stack);
     if (options.detail) o.field("cpu", e.cpu).field("pid", e.tid).field("comm", v.comm);

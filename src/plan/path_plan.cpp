@@ -151,6 +151,75 @@ std::string ProbeableFunctions::resolve(const std::string& function) const {
     return {};
 }
 
+std::vector<AdhocProbe> parse_adhoc_probes(const std::vector<std::string>& kprobes,
+                                           const std::vector<std::string>& kretprobes) {
+    std::vector<AdhocProbe> out;
+    auto parse = [&](const std::string& spec, bool with_return) {
+        std::istringstream words(spec);
+        AdhocProbe probe;
+        probe.with_return = with_return;
+        words >> probe.function;
+        if (probe.function.empty()) throw UsageError("--kprobe: empty function name");
+        std::string word;
+        while (words >> word) {
+            auto equals = word.find('=');
+            if (equals == std::string::npos || equals == 0)
+                throw UsageError("--kprobe " + probe.function + ": '" + word +
+                                 "' is not name=FETCHARG");
+            std::string name = word.substr(0, equals);
+            if (name == "data") {
+                probe.layer = word.substr(equals + 1);
+                if (!layer_named(probe.layer))
+                    throw UsageError("--kprobe " + probe.function +
+                                     ": data must be l2, l3, l4 or none");
+                continue;
+            }
+            probe.fetchargs += " " + word;
+            probe.extra_names.push_back(name);
+        }
+        for (auto& existing : out)
+            if (existing.function == probe.function) {
+                existing.with_return = existing.with_return || with_return;
+                return;
+            }
+        out.push_back(probe);
+    };
+    for (const auto& spec : kprobes) parse(spec, false);
+    for (const auto& spec : kretprobes) parse(spec, true);
+    return out;
+}
+
+namespace {
+
+std::string why_not_probeable(const std::string& function, const PathPlanInput& in) {
+    if (in.functions->blacklisted.count(function)) return "it is on the kprobe blacklist";
+    if (in.types && in.types->has_function(function))
+        return "it is not traceable here (inlined everywhere, or notrace)";
+    return "no such function in this kernel";
+}
+
+void plan_adhoc(const AdhocProbe& adhoc, const PathPlanInput& in, PathPlan& plan) {
+    CatalogEntry e;
+    e.kind = "kprobe";
+    e.name = adhoc.function;
+    e.keys = {{"group", "adhoc"}, {"skb", "auto"}, {"data", adhoc.layer}};
+    if (adhoc.with_return) e.keys["ret"] = "always";
+    e.file = "--kprobe";
+    if (in.functions->resolve(adhoc.function).empty() ||
+        in.functions->blacklisted.count(adhoc.function))
+        throw UsageError("--kprobe " + adhoc.function +
+                         ": cannot probe it: " + why_not_probeable(adhoc.function, in));
+    std::size_t skipped = plan.skipped.size();
+    plan_kprobe(e, in, plan);
+    if (plan.skipped.size() > skipped)
+        throw UsageError("--kprobe " + adhoc.function + ": cannot probe it: " +
+                         plan.skipped.back().substr(plan.skipped.back().find(':') + 2));
+    plan.probes.back().kprobe.fetchargs += adhoc.fetchargs;
+    plan.probes.back().extra_names = adhoc.extra_names;
+}
+
+}  // namespace
+
 PathPlan plan_path(const PathPlanInput& in) {
     PathPlan plan;
     plan.kprobes = in.features->kprobe_events && in.types && in.layout;
@@ -168,6 +237,9 @@ PathPlan plan_path(const PathPlanInput& in) {
             plan.skipped.push_back(e.name + ": needs kprobes");
         }
     }
+    if (!in.adhoc.empty() && !plan.kprobes)
+        throw KernelError("--kprobe needs kprobes, which this kernel does not have");
+    for (const auto& adhoc : in.adhoc) plan_adhoc(adhoc, in, plan);
     return plan;
 }
 

@@ -16,16 +16,29 @@
 
 namespace ftnt {
 
+// --kprobe 'FUNC [data=l2|l3|l4|none] [name=FETCHARG ...]' and --kretprobe FUNC.
+struct AdhocProbe {
+    std::string function;
+    std::string layer = "l3";
+    std::string fetchargs;                 // passed through to kprobe_events
+    std::vector<std::string> extra_names;  // their names, shown with each event
+    bool with_return = false;
+};
+// Throws UsageError for a spec it cannot read.
+std::vector<AdhocProbe> parse_adhoc_probes(const std::vector<std::string>& kprobes,
+                                           const std::vector<std::string>& kretprobes);
+
 struct PathProbe {
     std::string name;  // catalog name: function or system:event
     std::string group;
     bool tracepoint = false;
     filters::Layer layer = filters::Layer::None;
-    KprobeSpec kprobe;                    // kprobes only
-    std::optional<KprobeSpec> kretprobe;  // --ret on a point marked ret = yes
-    std::string filter;                   // ftrace filter expression, "" = none
-    bool exact_filter = true;             // false: user space re-checks the tuple
-    bool stack = false;                   // --trace-stack
+    KprobeSpec kprobe;                     // kprobes only
+    std::optional<KprobeSpec> kretprobe;   // --ret on a point marked ret = yes
+    std::string filter;                    // ftrace filter expression, "" = none
+    bool exact_filter = true;              // false: user space re-checks the tuple
+    bool stack = false;                    // --trace-stack
+    std::vector<std::string> extra_names;  // ad-hoc fetchargs to show
 };
 
 // What exists in this kernel to probe: available_filter_functions and the kprobe blacklist.
@@ -50,6 +63,7 @@ struct PathPlanInput {
     std::vector<std::string> selection;  // -t: groups or names; empty = all
     std::vector<std::string> stack_at;   // --trace-stack functions
     bool returns = false;                // --ret
+    std::vector<AdhocProbe> adhoc;       // --kprobe, --kretprobe
     std::string group;                   // dynamic event group of this run
     std::string tracefs_events;          // <tracefs>/events
 };

@@ -1,10 +1,13 @@
 #include "track/lifecycle.h"
 
+#include <algorithm>
+
 namespace ftnt {
 
 LifecycleTracker::LifecycleTracker(Emit emit) : emit_(std::move(emit)) {}
 
 void LifecycleTracker::add(PathEvent event, bool matched) {
+    emit_closed(event.time_ns, false);
     auto it = by_skb_.find(event.skb);
     std::shared_ptr<Lifecycle> lifecycle;
     if (it != by_skb_.end()) {
@@ -19,7 +22,9 @@ void LifecycleTracker::add(PathEvent event, bool matched) {
     }
     uint64_t skb = event.skb;
     bool frees = event.frees_skb;
-    last_entry_[event.tid] = {lifecycle, lifecycle->events.size(), event.func};
+    auto& entries = entries_[event.tid];
+    if (entries.size() >= kEntriesPerTask) entries.erase(entries.begin());
+    entries.push_back({lifecycle, lifecycle->events.size(), event.func});
     lifecycle->events.push_back(std::move(event));
     if (!frees) return;
     lifecycle->live.erase(skb);
@@ -28,20 +33,27 @@ void LifecycleTracker::add(PathEvent event, bool matched) {
 }
 
 void LifecycleTracker::returned(uint32_t tid, const std::string& func, int64_t value) {
-    auto it = last_entry_.find(tid);
-    if (it == last_entry_.end() || it->second.func != func) return;
-    auto lifecycle = it->second.lifecycle.lock();
-    if (!lifecycle || it->second.index >= lifecycle->events.size()) return;
-    lifecycle->events[it->second.index].retval = value;
+    auto task = entries_.find(tid);
+    if (task == entries_.end()) return;
+    auto& entries = task->second;
+    auto it = std::find_if(entries.rbegin(), entries.rend(),
+                           [&](const LastEntry& e) { return e.func == func; });
+    if (it == entries.rend()) return;
+    LastEntry entry = *it;
+    entries.erase(std::next(it).base(), entries.end());
+    if (entries.empty()) entries_.erase(task);
+    auto lifecycle = entry.lifecycle.lock();
+    if (!lifecycle || entry.index >= lifecycle->events.size()) return;
+    lifecycle->events[entry.index].retval = value;
     if (func == "skb_clone" && value) {
         auto clone = static_cast<uint64_t>(value);
         lifecycle->live.insert(clone);
         by_skb_[clone] = lifecycle;
     }
-    last_entry_.erase(it);
 }
 
 void LifecycleTracker::flush_idle(uint64_t now_ns, uint64_t idle_ns) {
+    emit_closed(now_ns, false);
     std::vector<std::shared_ptr<Lifecycle>> idle;
     for (const auto& [skb, lifecycle] : by_skb_)
         if (now_ns > lifecycle->last_ns() + idle_ns) idle.push_back(lifecycle);
@@ -56,10 +68,18 @@ void LifecycleTracker::flush_idle(uint64_t now_ns, uint64_t idle_ns) {
 
 void LifecycleTracker::flush_all() {
     flush_idle(UINT64_MAX, 0);
+    emit_closed(UINT64_MAX, true);
 }
 
 void LifecycleTracker::finish(const std::shared_ptr<Lifecycle>& lifecycle) {
-    emit_(*lifecycle);
+    closing_.push_back(lifecycle);
+}
+
+void LifecycleTracker::emit_closed(uint64_t now_ns, bool all) {
+    std::size_t done = 0;
+    while (done < closing_.size() && (all || now_ns > closing_[done]->last_ns() + kReturnGraceNs))
+        emit_(*closing_[done++]);
+    closing_.erase(closing_.begin(), closing_.begin() + static_cast<std::ptrdiff_t>(done));
 }
 
 }  // namespace ftnt

@@ -37,11 +37,17 @@ class LifecycleTracker {
     std::size_t followed() const { return by_skb_.size(); }
     bool is_followed(uint64_t skb) const { return by_skb_.count(skb) != 0; }
     // Whether the task's last entry event belongs to a followed packet (for --basic returns).
-    bool is_followed_task(uint32_t tid) const { return last_entry_.count(tid) != 0; }
+    bool is_followed_task(uint32_t tid) const { return entries_.count(tid) != 0; }
 
   private:
     void finish(const std::shared_ptr<Lifecycle>& lifecycle);
+    // A freed packet's block is held a little: the returns of the functions it passed
+    // (ip_local_deliver returns after the UDP drop inside it) come after the free.
+    void emit_closed(uint64_t now_ns, bool all);
+    static constexpr uint64_t kReturnGraceNs = 100'000'000;
+    std::vector<std::shared_ptr<Lifecycle>> closing_;
 
+    static constexpr std::size_t kEntriesPerTask = 64;
     Emit emit_;
     std::unordered_map<uint64_t, std::shared_ptr<Lifecycle>> by_skb_;
     struct LastEntry {
@@ -49,7 +55,9 @@ class LifecycleTracker {
         std::size_t index = 0;
         std::string func;
     };
-    std::unordered_map<uint32_t, LastEntry> last_entry_;
+    // Per task, the entries a return may belong to, newest last: a function's return comes
+    // after the events of what it called (ip_local_deliver returns after the UDP drop).
+    std::unordered_map<uint32_t, std::vector<LastEntry>> entries_;
 };
 
 }  // namespace ftnt

@@ -142,5 +142,56 @@ TEST_F(PathGuest, Ipv6PingIsFollowed) {
     EXPECT_TRUE(found) << ::testing::PrintToString(lines) << stderr_;
 }
 
+TEST_F(PathGuest, BasicPrintsEventsWithReturnValuesAndStacks) {
+    NetnsPair ns("basic");
+    auto lines = run({"--basic", "-D", "7106", "--ret", "--trace-stack", "ip_rcv", "-t",
+                      "ip-in,netfilter,udp,life"},
+                     [&] { udp_send(ns.a(), NetnsPair::kAddrB, 7106, 1); });
+    bool ip_rcv_stack = false, hook_returned = false;
+    for (const auto& line : lines) {
+        EXPECT_NE(json_string(line, "type"), "packet") << "--basic prints no lifecycles";
+        if (json_string(line, "func") == "ip_rcv")
+            ip_rcv_stack =
+                json_value(line, "stack").find("__netif_receive_skb") != std::string::npos;
+        if (json_string(line, "func") == "nf_hook_slow returned") hook_returned = true;
+    }
+    EXPECT_TRUE(ip_rcv_stack) << ::testing::PrintToString(lines) << stderr_;
+    EXPECT_TRUE(hook_returned) << ::testing::PrintToString(lines);
+}
+
+TEST_F(PathGuest, AdhocKprobeFetchesTheUsualFieldsAndExtraOnes) {
+    NetnsPair ns("adhoc");
+    auto lines =
+        run({"-t", "life", "-D", "7107", "--kprobe", "ip_local_deliver_finish first=+0(%dx):u32",
+             "--kretprobe", "ip_local_deliver"},
+            [&] { udp_send(ns.a(), NetnsPair::kAddrB, 7107, 1); });
+    bool adhoc = false, returned = false;
+    for (const auto& p : packets(lines)) {
+        adhoc = adhoc || (p.find("\"func\":\"ip_local_deliver_finish\"") != std::string::npos &&
+                          p.find("\"first\":") != std::string::npos);
+        returned = returned ||
+                   (has_func(p, "ip_local_deliver") && p.find("\"ret\":") != std::string::npos);
+    }
+    EXPECT_TRUE(adhoc) << ::testing::PrintToString(lines) << stderr_;
+    EXPECT_TRUE(returned) << ::testing::PrintToString(lines);
+}
+
+TEST_F(PathGuest, AdhocKprobeThatCannotBeProbedSaysWhy) {
+    std::string err;
+    EXPECT_EQ(run_tool({"--kprobe", "no_such_function_here"}, nullptr, &err), 2);
+    EXPECT_NE(err.find("no such function in this kernel"), std::string::npos) << err;
+    EXPECT_EQ(run_tool({"--kprobe", "dev_get_by_name"}, nullptr, &err), 2);
+    EXPECT_NE(err.find("no struct sk_buff argument"), std::string::npos) << err;
+}
+
+TEST_F(PathGuest, CheckListsKprobesAndOffsets) {
+    std::string out;
+    ASSERT_EQ(run_tool({"--check", "-o", "json"}, &out, nullptr), 0);
+    EXPECT_NE(out.find("{\"type\":\"feature\",\"name\":\"kprobes\",\"ok\":true"), std::string::npos)
+        << out;
+    EXPECT_NE(out.find("\"name\":\"ip_rcv\",\"kind\":\"kprobe\""), std::string::npos) << out;
+    EXPECT_NE(out.find("sk_buff.data at "), std::string::npos) << out;
+}
+
 }  // namespace
 }  // namespace ftnt::test
