@@ -5,7 +5,6 @@
 #include "modes/check_mode.h"
 #include "modes/cleanup_mode.h"
 #include "modes/drop_mode.h"
-#include "modes/netfilter_mode.h"
 #include "modes/path_mode.h"
 
 int main(int argc, char** argv) {
@@ -22,9 +21,6 @@ int main(int argc, char** argv) {
                 return ftnt::run_drop_mode(options);
             case ftnt::Mode::Cleanup:
                 return ftnt::run_cleanup_mode(options);
-            case ftnt::Mode::IptablesTrace:
-                return ftnt::run_netfilter_mode(options);
-            case ftnt::Mode::Faddr2line:
             case ftnt::Mode::None:
                 break;
         }

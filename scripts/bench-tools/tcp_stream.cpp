@@ -46,7 +46,8 @@ static int client(const char* address, int port, double seconds) {
         if (n <= 0) break;
         bytes += static_cast<unsigned long long>(n);
     }
-    double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    double elapsed =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     std::printf("sent %llu bytes in %.2f s: %.1f Mbit/s\n", bytes, elapsed,
                 static_cast<double>(bytes) * 8 / elapsed / 1e6);
     ::close(s);

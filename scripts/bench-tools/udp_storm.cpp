@@ -32,8 +32,10 @@ int main(int argc, char** argv) {
                 ++sent;
         if (std::chrono::steady_clock::now() >= end) break;
     }
-    double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    std::printf("sent %lu in %.2f s: %.0f pps\n", sent, elapsed, static_cast<double>(sent) / elapsed);
+    double elapsed =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    std::printf("sent %lu in %.2f s: %.0f pps\n", sent, elapsed,
+                static_cast<double>(sent) / elapsed);
     ::close(s);
     return 0;
 }

@@ -69,14 +69,6 @@ void add_path_options(CLI::App& app, Options& o) {
         ->check(CLI::ExistingFile);
 }
 
-void add_netfilter_options(CLI::App& app, Options& o) {
-    app.add_flag("--iptables-trace", o.iptables_trace,
-                 "Set up iptables/nft TRACE rules for the filter and show table:chain:rule "
-                 "verdicts");
-    app.add_flag("--log-invalid", o.log_invalid,
-                 "Add a rate-limited LOG rule for ctstate INVALID and show what it logs");
-}
-
 void add_run_options(CLI::App& app, Options& o) {
     app.add_option("-c,--count", o.count, "Stop after N events shown")->check(CLI::PositiveNumber);
     app.add_option("--duration", o.duration_seconds, "Stop after SEC seconds")
@@ -94,8 +86,6 @@ void add_run_options(CLI::App& app, Options& o) {
         });
     app.add_option("--catalog", o.catalog_dir, "Directory of probe catalog files (*.def)")
         ->check(CLI::ExistingDirectory);
-    app.add_option("--vmlinux", o.vmlinux, "vmlinux with DWARF for source lines")
-        ->check(CLI::ExistingFile);
     app.add_flag("--cleanup", o.cleanup,
                  "Remove what a killed ftnettrace run left in the kernel, and say what");
 }
@@ -109,12 +99,8 @@ ParseResult parse_command_line(int argc, char** argv) {
     app.set_version_flag("-V,--version", kVersion);
     add_drop_options(app, o);
     add_filter_options(app, o);
-    add_netfilter_options(app, o);
     add_path_options(app, o);
     add_run_options(app, o);
-    auto* faddr = app.add_subcommand("faddr2line", "Source lines of FUNC+0xOFF[/0xSIZE] or 0xADDR");
-    faddr->add_option("--vmlinux", o.vmlinux, "vmlinux with DWARF")->check(CLI::ExistingFile);
-    faddr->add_option("address", o.faddr2line_inputs, "FUNC+0xOFF[/0xSIZE] or 0xADDR")->required();
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
@@ -125,20 +111,15 @@ ParseResult parse_command_line(int argc, char** argv) {
         std::cerr << "ftnettrace: " << e.what() << "\n";
         return {std::nullopt, kExitUsage};
     }
-    bool netfilter = o.iptables_trace || o.log_invalid;
-    int modes = (o.drop ? 1 : 0) + (o.cleanup ? 1 : 0) + (faddr->parsed() ? 1 : 0) +
-                (netfilter ? 1 : 0) + (o.check ? 1 : 0);
+    int modes = (o.drop ? 1 : 0) + (o.cleanup ? 1 : 0) + (o.check ? 1 : 0);
     if (modes > 1) {
-        std::cerr << "ftnettrace: choose one of --drop, --iptables-trace/--log-invalid, "
-                     "--check, --cleanup, faddr2line\n";
+        std::cerr << "ftnettrace: choose one of --drop, --check, --cleanup\n";
         return {std::nullopt, kExitUsage};
     }
     o.mode = Mode::Path;  // the default: follow packets through the kernel
     if (o.drop) o.mode = Mode::Drop;
     if (o.cleanup) o.mode = Mode::Cleanup;
     if (o.check) o.mode = Mode::Check;
-    if (faddr->parsed()) o.mode = Mode::Faddr2line;
-    if (netfilter) o.mode = Mode::IptablesTrace;
     if (o.interval_seconds > 0 && !o.summary) {
         std::cerr << "ftnettrace: --interval goes with --summary\n";
         return {std::nullopt, kExitUsage};

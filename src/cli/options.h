@@ -8,15 +8,13 @@
 
 namespace ftnt {
 
-enum class Mode { None, Path, Check, Drop, Cleanup, Faddr2line, IptablesTrace };
+enum class Mode { None, Path, Check, Drop, Cleanup };
 enum class OutputKind { Text, Json };
 
 struct Options {
     Mode mode = Mode::None;
-    bool drop = false;            // --drop
-    bool cleanup = false;         // --cleanup
-    bool iptables_trace = false;  // --iptables-trace
-    bool log_invalid = false;     // --log-invalid (alone or with --iptables-trace)
+    bool drop = false;     // --drop
+    bool cleanup = false;  // --cleanup
     // Packet filters shared by the modes (raw text; filters/ parses and checks them).
     std::string saddr, daddr, addr;  // -s -d --addr
     std::string sport, dport, port;  // -S -D -P
@@ -52,9 +50,6 @@ struct Options {
     std::size_t ring_pages = 1024;
     // data
     std::string catalog_dir;
-    std::string vmlinux;
-    // faddr2line
-    std::vector<std::string> faddr2line_inputs;
 };
 
 struct ParseResult {

@@ -15,6 +15,19 @@ PacketTuple PacketTuple::reversed() const {
     return out;
 }
 
+filters::TupleFacts to_facts(const PacketTuple& t, uint16_t ethertype) {
+    filters::TupleFacts f;
+    f.family = t.family;
+    f.saddr = t.saddr;
+    f.daddr = t.daddr;
+    f.has_ports = t.has_ports;
+    f.sport = t.sport;
+    f.dport = t.dport;
+    f.transport = t.l4;
+    f.ethertype = ethertype;
+    return f;
+}
+
 std::string format_ip(int family, const std::array<uint8_t, 16>& bytes) {
     char text[INET6_ADDRSTRLEN] = {};
     ::inet_ntop(family == 6 ? AF_INET6 : AF_INET, bytes.data(), text, sizeof text);

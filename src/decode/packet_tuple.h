@@ -6,6 +6,8 @@
 #include <span>
 #include <string>
 
+#include "ftnettrace/packet_filter.h"
+
 namespace ftnt {
 
 struct PacketTuple {
@@ -23,6 +25,9 @@ struct PacketTuple {
     std::string saddr_text() const;
     std::string daddr_text() const;
 };
+
+// The tuple as the user-space twin of the kernel filter takes it (filters::PacketFilter).
+filters::TupleFacts to_facts(const PacketTuple& tuple, uint16_t ethertype = 0);
 
 std::string format_ip(int family, const std::array<uint8_t, 16>& bytes);
 

@@ -103,6 +103,9 @@ class DropPipeline {
         event.tid = sample.tid;
         event.tuple = joins_.take(event.skb, sample.time);
         if (!plan_.protocols.passes(event.protocol, event.tuple)) return;
+        if (!plan_.tuple_filter.empty() &&
+            !(event.tuple && plan_.tuple_filter.matches(to_facts(*event.tuple))))
+            return;
         if (options_.count && drops_shown_ >= options_.count) return;
         ++drops_shown_;
         std::optional<std::string> reason;

@@ -153,18 +153,12 @@ class PathAttachment {
 };
 
 filters::TupleFacts facts_of(const PathEvent& e) {
-    filters::TupleFacts f;
-    f.ethertype = e.ethertype;
-    if (!e.packet) return f;
-    const auto& t = e.packet->tuple;
-    f.family = t.family;
-    f.saddr = t.saddr;
-    f.daddr = t.daddr;
-    f.has_ports = t.has_ports;
-    f.sport = t.sport;
-    f.dport = t.dport;
-    f.transport = t.l4;
-    return f;
+    if (!e.packet) {
+        filters::TupleFacts f;
+        f.ethertype = e.ethertype;
+        return f;
+    }
+    return to_facts(e.packet->tuple, e.ethertype);
 }
 
 uint8_t tcp_flag_bits(const std::string& letters) {

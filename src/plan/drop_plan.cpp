@@ -62,13 +62,32 @@ std::string drop_filter(const Options& options, const DropReasonTable& reasons,
         ethertypes.push_back(0x0800);
         ethertypes.push_back(0x86dd);
     }
+    std::vector<uint64_t> pid;
+    if (options.pid) pid.push_back(options.pid);
     return filters::all_of({filters::any_of("reason", include), filters::none_of("reason", exclude),
-                            filters::any_of("protocol", ethertypes)});
+                            filters::any_of("protocol", ethertypes),
+                            filters::any_of("common_pid", pid)});
 }
 
 DropPlan plan_drop(const Options& options, const std::string& tracefs,
                    const DropReasonTable& reasons, const Catalog& catalog, EventFormats& formats) {
     DropPlan plan;
+    // skb:kfree_skb tells no namespace, length or headers: these filters would match nothing.
+    for (auto [given, flag] :
+         {std::pair{!options.netns.empty() || options.netns_current, "--netns"},
+          std::pair{!options.pkt_len.empty(), "--pkt-len"},
+          std::pair{!options.tcp_flags.empty(), "--tcp-flags"},
+          std::pair{options.icmp_id >= 0, "--icmp-id"}})
+        if (given)
+            throw UsageError(std::string(flag) +
+                             " is not available with --drop: skb:kfree_skb does not carry it");
+    try {
+        plan.tuple_filter =
+            filters::parse_packet_filter({options.saddr, options.daddr, options.addr, options.sport,
+                                          options.dport, options.port, ""});
+    } catch (const filters::FilterError& error) {
+        throw UsageError(error.what());
+    }
     plan.drop = {"skb", "kfree_skb", read_tracepoint_id(tracefs, "skb", "kfree_skb"),
                  drop_filter(options, reasons, plan.protocols), options.drop_stack};
     if (!reasons.available())
@@ -85,11 +104,15 @@ DropPlan plan_drop(const Options& options, const std::string& tracefs,
                               false});
         joined += (joined.empty() ? "" : ", ") + entry->name;
     }
-    if (options.summary && plan.protocols.transports.empty()) {
+    if (options.summary && plan.protocols.transports.empty() && plan.tuple_filter.empty()) {
         plan.joins.clear();
         plan.join_sources.clear();
         return plan;
     }
+    if (!plan.tuple_filter.empty())
+        plan.notices.push_back(
+            "-s/-d/--addr/-S/-D/-P: checked on the joined tuple; drops without "
+            "one are not shown");
     plan.notices.push_back(
         joined.empty()
             ? "tuples: no tracepoint of this kernel names a dropped packet's addresses; drops "

@@ -12,6 +12,7 @@
 #include "decode/drop_reasons.h"
 #include "decode/event_formats.h"
 #include "decode/tuple_source.h"
+#include "ftnettrace/packet_filter.h"
 #include "plan/catalog.h"
 #include "read/perf_reader.h"
 
@@ -30,7 +31,8 @@ struct DropPlan {
     std::vector<TracepointRequest> joins;   // tracepoints that name the skb's tuple
     std::vector<TupleSource> join_sources;  // decoders, same order as joins
     ProtocolSelection protocols;
-    std::vector<std::string> notices;  // one line each, printed at start
+    filters::PacketFilter tuple_filter;  // -s -d --addr -S -D -P, checked on the joined tuple
+    std::vector<std::string> notices;    // one line each, printed at start
 };
 
 // Throws UsageError for names this kernel does not know (listing the ones it does).

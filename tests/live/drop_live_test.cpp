@@ -176,6 +176,22 @@ TEST_F(DropLive, TextOutputIsTheDefault) {
     EXPECT_NE(run.stderr_text().find(" lost, "), std::string::npos);
 }
 
+TEST_F(DropLive, TupleFilterIsCheckedOnTheJoinedTuple) {
+    NetnsPair ns("tuple");
+    auto drops = drops_during({"-D", "7015"}, [&] {
+        tcp_connect(ns.a(), NetnsPair::kAddrB, 7015);
+        tcp_connect(ns.a(), NetnsPair::kAddrB, 7016);
+    });
+    ASSERT_EQ(drops.size(), 1u) << ::testing::PrintToString(drops);
+    EXPECT_EQ(json_string(drops[0], "dport"), "7015");
+}
+
+TEST_F(DropLive, FiltersDropCannotApplyAreRefused) {
+    std::string err;
+    EXPECT_EQ(run_tool({"--drop", "--netns-current"}, nullptr, &err), 2);
+    EXPECT_NE(err.find("--netns is not available with --drop"), std::string::npos) << err;
+}
+
 TEST_F(DropLive, LostEventsAreCountedAndShown) {
     NetnsPair ns("lost");
     // A one-page ring per CPU and a reader held stopped: the kernel must drop records and say so.

@@ -9,10 +9,10 @@ namespace {
 
 // An IPv4 header (no options) followed by a TCP header, as the wire carries them.
 std::vector<uint8_t> ipv4_tcp_syn() {
-    std::vector<uint8_t> h = {0x45, 0, 0, 60, 0x12, 0x34, 0x40, 0, 64, 6, 0, 0,
-                              192,  0, 2, 1,  192,  0,    2,    2};
-    std::vector<uint8_t> tcp = {0x9c, 0x40, 0x00, 0x50, 0, 0, 0, 1, 0, 0, 0, 0, 0xa0, 0x02,
-                                0xff, 0xff, 0, 0, 0, 0};
+    std::vector<uint8_t> h = {0x45, 0, 0,   60, 0x12, 0x34, 0x40, 0, 64, 6,
+                              0,    0, 192, 0,  2,    1,    192,  0, 2,  2};
+    std::vector<uint8_t> tcp = {0x9c, 0x40, 0x00, 0x50, 0,    0,    0, 1, 0, 0,
+                                0,    0,    0xa0, 0x02, 0xff, 0xff, 0, 0, 0, 0};
     h.insert(h.end(), tcp.begin(), tcp.end());
     return h;
 }

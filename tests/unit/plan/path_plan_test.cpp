@@ -18,7 +18,8 @@ TEST(ProbeableFunctions, CompilerClonesAreFound) {
 }
 
 TEST(AdhocProbes, SpecsAreParsed) {
-    auto probes = parse_adhoc_probes({"ip_rcv data=l3 mark=+164(%di):u32"}, {"ip_rcv", "tcp_v4_rcv"});
+    auto probes =
+        parse_adhoc_probes({"ip_rcv data=l3 mark=+164(%di):u32"}, {"ip_rcv", "tcp_v4_rcv"});
     ASSERT_EQ(probes.size(), 2u);
     EXPECT_EQ(probes[0].function, "ip_rcv");
     EXPECT_EQ(probes[0].fetchargs, " mark=+164(%di):u32");
