@@ -67,6 +67,8 @@ void add_path_options(CLI::App& app, Options& o) {
     app.add_option("--kretprobe", o.kretprobes, "Also probe FUNC's return (repeatable)");
     app.add_option("--btf", o.btf, "BTF file for struct offsets (default /sys/kernel/btf/vmlinux)")
         ->check(CLI::ExistingFile);
+    app.add_option("--vmlinux", o.vmlinux, "vmlinux with DWARF, for struct offsets without BTF")
+        ->check(CLI::ExistingFile);
 }
 
 void add_run_options(CLI::App& app, Options& o) {

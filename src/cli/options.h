@@ -35,6 +35,7 @@ struct Options {
     std::vector<std::string> kprobes;     // --kprobe 'FUNC [name=FETCHARG ...]'
     std::vector<std::string> kretprobes;  // --kretprobe FUNC
     std::string btf;                      // --btf FILE
+    std::string vmlinux;                  // --vmlinux FILE (DWARF)
     // --drop
     std::string reasons;          // --reason
     std::string exclude_reasons;  // --exclude-reason

@@ -68,7 +68,7 @@ int run_check_mode(const Options& o) {
     std::optional<SkbLayout> layout;
     std::string offsets;
     try {
-        types = KernelTypes::load(o.btf.empty() ? "/sys/kernel/btf/vmlinux" : o.btf);
+        types = KernelTypes::find(o.btf, o.vmlinux, kernel_release());
         layout = SkbLayout::from(*types);
         offsets = layout->source + ": sk_buff.data at " + std::to_string(layout->data.byte_offset) +
                   ", len at " + std::to_string(layout->len.byte_offset) + ", dev at " +

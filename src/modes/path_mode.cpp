@@ -353,7 +353,7 @@ int run_path_mode(const Options& o) {
     std::optional<SkbLayout> layout;
     std::string offsets_error;
     try {
-        types = KernelTypes::load(o.btf.empty() ? "/sys/kernel/btf/vmlinux" : o.btf);
+        types = KernelTypes::find(o.btf, o.vmlinux, kernel_release());
         layout = SkbLayout::from(*types);
     } catch (const KernelError& error) {
         offsets_error = error.what();
