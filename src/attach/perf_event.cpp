@@ -37,8 +37,9 @@ PerfEvent::PerfEvent(const PerfEventSpec& spec, int cpu) : cpu_(cpu) {
     attr.type = PERF_TYPE_TRACEPOINT;
     attr.size = sizeof attr;
     attr.config = spec.tracepoint_id;
-    attr.sample_period = 1;
-    attr.sample_type = spec.sample_type | (spec.callchain ? PERF_SAMPLE_CALLCHAIN : 0);
+    attr.sample_period = spec.counting ? 0 : 1;
+    attr.sample_type =
+        spec.counting ? 0 : spec.sample_type | (spec.callchain ? PERF_SAMPLE_CALLCHAIN : 0);
     attr.sample_id_all = 1;
     attr.use_clockid = 1;
     attr.clockid = CLOCK_MONOTONIC;
@@ -48,9 +49,9 @@ PerfEvent::PerfEvent(const PerfEventSpec& spec, int cpu) : cpu_(cpu) {
     attr.task = spec.track_tasks ? 1 : 0;
     attr.watermark = 1;
     attr.wakeup_watermark = spec.wakeup_bytes ? spec.wakeup_bytes : 4096;
-    attr.read_format = PERF_FORMAT_LOST;
+    attr.read_format = spec.counting ? 0 : PERF_FORMAT_LOST;
     fd_ = UniqueFd(perf_event_open(&attr, cpu));
-    counts_lost_ = fd_.valid();
+    counts_lost_ = fd_.valid() && !spec.counting;
     if (!fd_.valid() && errno == EINVAL) {  // PERF_FORMAT_LOST is 6.0+
         attr.read_format = 0;
         fd_ = UniqueFd(perf_event_open(&attr, cpu));
@@ -94,6 +95,12 @@ std::optional<uint64_t> PerfEvent::lost_samples() const {
     } counts = {};
     if (::read(fd_.get(), &counts, sizeof counts) != sizeof counts) return std::nullopt;
     return counts.lost;
+}
+
+uint64_t PerfEvent::count() const {
+    uint64_t value = 0;
+    if (::read(fd_.get(), &value, sizeof value) != sizeof value) return 0;
+    return value;
 }
 
 }  // namespace ftnt

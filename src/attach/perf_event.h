@@ -15,6 +15,7 @@ struct PerfEventSpec {
     bool callchain = false;      // adds PERF_SAMPLE_CALLCHAIN (kernel frames only)
     uint32_t wakeup_bytes = 0;   // watermark for the ring this event writes to
     bool track_tasks = false;    // PERF_RECORD_COMM/FORK, so short-lived tasks keep their name
+    bool counting = false;       // count hits in the kernel, write no samples
 };
 
 class PerfEvent {
@@ -33,6 +34,8 @@ class PerfEvent {
     // Samples the kernel could not write because the ring was full, counted by the kernel
     // itself (PERF_FORMAT_LOST, 6.0+); empty on older kernels.
     std::optional<uint64_t> lost_samples() const;
+    // The hit count of a counting event.
+    uint64_t count() const;
 
   private:
     UniqueFd fd_;

@@ -21,6 +21,7 @@
 #include "track/comm_cache.h"
 #include "track/drop_summary.h"
 #include "track/skb_tuple_join.h"
+#include "track/summary_counters.h"
 
 namespace ftnt {
 namespace {
@@ -42,15 +43,16 @@ double seconds_since(Clock::time_point start) {
 class DropPipeline {
   public:
     DropPipeline(const Options& options, const DropPlan& plan, const DropReasonTable& reasons,
-                 DropDecoder decoder, AddressNamer& namer, OutputFormat& output,
-                 const PerfReader& reader)
+                 DropDecoder decoder, AddressNamer& namer, OutputFormat& output, PerfReader& reader,
+                 std::unique_ptr<SummaryCounters> counters)
         : options_(options),
           plan_(plan),
           reasons_(reasons),
           decoder_(decoder),
           namer_(namer),
           output_(output),
-          reader_(reader) {}
+          reader_(reader),
+          counters_(std::move(counters)) {}
 
     void on_record(const OwnedRecord& record) {
         std::span<const uint8_t> bytes(record.bytes);
@@ -73,7 +75,7 @@ class DropPipeline {
         const TracepointRequest* request = id ? reader_.request_of(*id) : nullptr;
         if (!request) return;
         auto sample = parse_sample(bytes, reader_.sample_type_of(*id));
-        if (!sample) return;
+        if (!sample || !reader_.accepts(*id, sample->time)) return;
         ++events_seen_;
         if (request->tracepoint_id == plan_.drop.tracepoint_id)
             on_drop(*sample);
@@ -83,7 +85,16 @@ class DropPipeline {
 
     uint64_t events_seen() const { return events_seen_; }
     uint64_t drops_shown() const { return drops_shown_; }
-    DropSummary& summary() { return summary_; }
+    // Sampled drops plus what the kernel counted for the pairs it counts.
+    DropSummary summary() const {
+        DropSummary merged = summary_;
+        if (!counters_) return merged;
+        for (const auto& [pair, count] : counters_->totals())
+            merged.add(decoder_.has_reason() ? reasons_.name_of(pair.first) : "",
+                       namer_.name(pair.second).location, count);
+        return merged;
+    }
+    uint64_t drops_total() const { return options_.summary ? summary().total() : drops_shown_; }
 
   private:
     void on_join(const TracepointRequest& request, const Sample& sample) {
@@ -106,6 +117,8 @@ class DropPipeline {
         if (!plan_.tuple_filter.empty() &&
             !(event.tuple && plan_.tuple_filter.matches(to_facts(*event.tuple))))
             return;
+        SummaryCounters::Pair pair{event.reason.value_or(0), event.location};
+        if (counters_ && event.time_ns >= counters_->counted_since(pair)) return;
         if (options_.count && drops_shown_ >= options_.count) return;
         ++drops_shown_;
         std::optional<std::string> reason;
@@ -113,6 +126,7 @@ class DropPipeline {
         const NamedAddress& where = namer_.name(event.location);
         if (options_.summary) {
             summary_.add(reason.value_or(""), where.location);
+            if (counters_ && !counters_->counted(pair) && !counters_->full()) count_in_kernel(pair);
             return;
         }
         event.stack = sample.callchain;
@@ -128,13 +142,35 @@ class DropPipeline {
         output_.drop(view);
     }
 
+    // From now on `pair` is counted by the kernel; a new sampler that excludes it replaces the
+    // current one. Samples the old one took after the switch began are not accepted, and the
+    // counter's are not added twice: exact to within the microseconds a switch takes.
+    void count_in_kernel(const SummaryCounters::Pair& pair) {
+        uint64_t now = monotonic_now_ns();
+        if (!counters_->count(pair, now)) return;
+        TracepointRequest next = plan_.drop;
+        next.filter = counters_->sampler_filter();
+        try {
+            std::size_t index = reader_.add(next);
+            uint64_t switch_ns = monotonic_now_ns();
+            reader_.enable_request(index);
+            reader_.retire(sampler_, switch_ns);
+            sampler_ = index;
+        } catch (const KernelError&) {
+            // The kernel refused the longer filter: the old sampler goes on, and so does the
+            // counter, whose pair's samples are then skipped by time.
+        }
+    }
+
     const Options& options_;
     const DropPlan& plan_;
     const DropReasonTable& reasons_;
     DropDecoder decoder_;
     AddressNamer& namer_;
     OutputFormat& output_;
-    const PerfReader& reader_;
+    PerfReader& reader_;
+    std::unique_ptr<SummaryCounters> counters_;
+    std::size_t sampler_ = 0;  // the request now sampling skb:kfree_skb
     SkbTupleJoin joins_;
     CommCache comms_;
     DropSummary summary_;
@@ -205,7 +241,13 @@ int run_drop_mode(const Options& options) {
     for (const auto& line : plan.notices) std::cerr << "ftnettrace: " << line << "\n";
     if (auto line = namer.status_line(); !line.empty()) std::cerr << "ftnettrace: " << line << "\n";
     auto output = make_output(options);
-    DropPipeline pipeline(options, plan, reasons, DropDecoder(kfree_skb), namer, *output, reader);
+    // Counting in the kernel needs no user-space check of each drop: not with joined tuples.
+    std::unique_ptr<SummaryCounters> counters;
+    if (options.summary && plan.joins.empty())
+        counters = std::make_unique<SummaryCounters>(online_cpus(), plan.drop.tracepoint_id,
+                                                     plan.drop.filter, reasons.available());
+    DropPipeline pipeline(options, plan, reasons, DropDecoder(kfree_skb), namer, *output, reader,
+                          std::move(counters));
     auto handle = [&](const OwnedRecord& record) { pipeline.on_record(record); };
 
     // read -> decode -> track -> output
@@ -239,7 +281,7 @@ int run_drop_mode(const Options& options) {
         output->summary(pipeline.summary(), reader.lost_total(), seconds_since(start), true);
     output->flush();
     std::cerr << "ftnettrace: " << pipeline.events_seen() << " events seen, "
-              << pipeline.drops_shown() << " drops shown, " << lost_line(reader) << ", "
+              << pipeline.drops_total() << " drops shown, " << lost_line(reader) << ", "
               << std::fixed << std::setprecision(2) << seconds_since(start) << " s\n";
     return kExitOk;
 }

@@ -19,7 +19,7 @@ PerfReader::~PerfReader() {
     disable();
 }
 
-void PerfReader::add(const TracepointRequest& request) {
+std::size_t PerfReader::add(const TracepointRequest& request) {
     std::size_t index = requests_.size();
     requests_.push_back(request);
     PerfEventSpec spec;
@@ -40,6 +40,7 @@ void PerfReader::add(const TracepointRequest& request) {
         by_id_[event->id()] = {index, sample_type};
         events_.push_back(std::move(event));
     }
+    return index;
 }
 
 void PerfReader::attach_to_ring(PerfEvent& event) {
@@ -55,6 +56,24 @@ void PerfReader::attach_to_ring(PerfEvent& event) {
     ev.data.u32 = static_cast<uint32_t>(event.cpu());
     if (::epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, event.fd().get(), &ev) < 0)
         throw KernelError(errno_message("epoll_ctl", errno));
+}
+
+void PerfReader::enable_request(std::size_t index) {
+    for (auto& event : events_)
+        if (by_id_[event->id()].first == index) event->enable();
+}
+
+void PerfReader::retire(std::size_t index, uint64_t from_ns) {
+    for (auto& event : events_)
+        if (by_id_[event->id()].first == index) event->disable();
+    retired_at_[index] = from_ns;
+}
+
+bool PerfReader::accepts(uint64_t id, uint64_t time_ns) const {
+    auto it = by_id_.find(id);
+    if (it == by_id_.end()) return false;
+    auto retired = retired_at_.find(it->second.first);
+    return retired == retired_at_.end() || time_ns < retired->second;
 }
 
 void PerfReader::enable() {

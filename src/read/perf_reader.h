@@ -35,7 +35,13 @@ class PerfReader {
     PerfReader& operator=(const PerfReader&) = delete;
 
     // Opens the tracepoint on every CPU. The first event opened on a CPU owns its ring.
-    void add(const TracepointRequest& request);
+    // Returns the request's index.
+    std::size_t add(const TracepointRequest& request);
+    void enable_request(std::size_t index);
+    // Disables a request whose events another request now takes: its records from
+    // `from_ns` on were also seen by the new one and are not accepted.
+    void retire(std::size_t index, uint64_t from_ns);
+    bool accepts(uint64_t id, uint64_t time_ns) const;
     void enable();
     void disable();
 
@@ -77,6 +83,7 @@ class PerfReader {
     std::vector<TracepointRequest> requests_;
     std::map<uint64_t, std::pair<std::size_t, uint64_t>> by_id_;  // id -> request, sample_type
     std::map<int, uint64_t> lost_by_cpu_;
+    std::map<std::size_t, uint64_t> retired_at_;
     RecordMerger merger_;
 };
 
