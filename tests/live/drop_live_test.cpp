@@ -162,6 +162,23 @@ TEST_F(DropLive, SummaryCountsByReasonAndLocation) {
     EXPECT_GE(count, 20u);
 }
 
+TEST_F(DropLive, SummaryCountsInTheKernelOnceAPairIsKnown) {
+    NetnsPair ns("count");
+    ToolRun run({"--drop", "--summary", "-o", "json", "--reason", "NO_SOCKET"});
+    ASSERT_TRUE(run.wait_ready());
+    udp_send(ns.a(), NetnsPair::kAddrB, 7017, 400);
+    usleep(300'000);
+    ASSERT_EQ(run.stop(SIGINT), 0);
+    auto rows = json_value(run.stdout_lines().at(0), "drops");
+    auto at = rows.find("\"location\":\"__udp4_lib_rcv+0x");
+    ASSERT_NE(at, std::string::npos) << rows;
+    EXPECT_GE(std::stoul(json_string(rows.substr(at), "count")), 400u) << rows;
+    // Only the first drop of the pair went through the ring; the rest were counted.
+    auto err = run.stderr_text();
+    auto seen = std::stoul(err.substr(err.find("ftnettrace: ", err.find("tracing")) + 12));
+    EXPECT_LT(seen, 40u) << err;
+}
+
 TEST_F(DropLive, TextOutputIsTheDefault) {
     NetnsPair ns("text");
     ToolRun run({"--drop", "--reason", "NO_SOCKET"});
