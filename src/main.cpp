@@ -5,6 +5,8 @@
 #include "modes/check_mode.h"
 #include "modes/cleanup_mode.h"
 #include "modes/drop_mode.h"
+#include "modes/faddr2line_mode.h"
+#include "modes/netfilter_mode.h"
 #include "modes/path_mode.h"
 
 int main(int argc, char** argv) {
@@ -21,6 +23,10 @@ int main(int argc, char** argv) {
                 return ftnt::run_drop_mode(options);
             case ftnt::Mode::Cleanup:
                 return ftnt::run_cleanup_mode(options);
+            case ftnt::Mode::Faddr2line:
+                return ftnt::run_faddr2line_mode(options);
+            case ftnt::Mode::IptablesTrace:
+                return ftnt::run_netfilter_mode(options);
             case ftnt::Mode::None:
                 break;
         }

@@ -54,6 +54,14 @@ void add_filter_options(CLI::App& app, Options& o) {
         ->check(CLI::Range(0, 65535));
 }
 
+void add_netfilter_options(CLI::App& app, Options& o) {
+    app.add_flag("--iptables-trace", o.iptables_trace,
+                 "Set up iptables/nft TRACE rules for the filter and show table:chain:rule "
+                 "verdicts");
+    app.add_flag("--log-invalid", o.log_invalid,
+                 "Add a rate-limited LOG rule for ctstate INVALID and show what it logs");
+}
+
 void add_path_options(CLI::App& app, Options& o) {
     app.add_flag("--check", o.check, "Show what this kernel can trace and where offsets come from");
     app.add_option("-t,--trace", o.trace, "Probe groups or functions: link-in,ip-in,tcp-in,...");
@@ -67,7 +75,8 @@ void add_path_options(CLI::App& app, Options& o) {
     app.add_option("--kretprobe", o.kretprobes, "Also probe FUNC's return (repeatable)");
     app.add_option("--btf", o.btf, "BTF file for struct offsets (default /sys/kernel/btf/vmlinux)")
         ->check(CLI::ExistingFile);
-    app.add_option("--vmlinux", o.vmlinux, "vmlinux with DWARF, for struct offsets without BTF")
+    app.add_option("--vmlinux", o.vmlinux,
+                   "vmlinux with DWARF: source lines, and struct offsets without BTF")
         ->check(CLI::ExistingFile);
 }
 
@@ -102,7 +111,12 @@ ParseResult parse_command_line(int argc, char** argv) {
     add_drop_options(app, o);
     add_filter_options(app, o);
     add_path_options(app, o);
+    add_netfilter_options(app, o);
     add_run_options(app, o);
+    auto* faddr = app.add_subcommand(
+        "faddr2line", "Source lines of FUNC+0xOFF[/0xSIZE] or 0xADDR, as scripts/faddr2line");
+    faddr->add_option("--vmlinux", o.vmlinux, "vmlinux with DWARF")->check(CLI::ExistingFile);
+    faddr->add_option("address", o.faddr2line_inputs, "FUNC+0xOFF[/0xSIZE] or 0xADDR")->required();
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
@@ -113,15 +127,21 @@ ParseResult parse_command_line(int argc, char** argv) {
         std::cerr << "ftnettrace: " << e.what() << "\n";
         return {std::nullopt, kExitUsage};
     }
-    int modes = (o.drop ? 1 : 0) + (o.cleanup ? 1 : 0) + (o.check ? 1 : 0);
+    int modes =
+        (o.drop ? 1 : 0) + (o.cleanup ? 1 : 0) + (o.check ? 1 : 0) + (faddr->parsed() ? 1 : 0);
+    bool netfilter = o.iptables_trace || o.log_invalid;
+    modes += netfilter ? 1 : 0;
     if (modes > 1) {
-        std::cerr << "ftnettrace: choose one of --drop, --check, --cleanup\n";
+        std::cerr << "ftnettrace: choose one of --drop, --check, --cleanup, faddr2line, "
+                     "--iptables-trace/--log-invalid\n";
         return {std::nullopt, kExitUsage};
     }
     o.mode = Mode::Path;  // the default: follow packets through the kernel
     if (o.drop) o.mode = Mode::Drop;
     if (o.cleanup) o.mode = Mode::Cleanup;
     if (o.check) o.mode = Mode::Check;
+    if (faddr->parsed()) o.mode = Mode::Faddr2line;
+    if (netfilter) o.mode = Mode::IptablesTrace;
     if (o.interval_seconds > 0 && !o.summary) {
         std::cerr << "ftnettrace: --interval goes with --summary\n";
         return {std::nullopt, kExitUsage};

@@ -8,13 +8,15 @@
 
 namespace ftnt {
 
-enum class Mode { None, Path, Check, Drop, Cleanup };
+enum class Mode { None, Path, Check, Drop, Cleanup, Faddr2line, IptablesTrace };
 enum class OutputKind { Text, Json };
 
 struct Options {
     Mode mode = Mode::None;
-    bool drop = false;     // --drop
-    bool cleanup = false;  // --cleanup
+    bool drop = false;            // --drop
+    bool cleanup = false;         // --cleanup
+    bool iptables_trace = false;  // --iptables-trace
+    bool log_invalid = false;     // --log-invalid (alone or with --iptables-trace)
     // Packet filters shared by the modes (raw text; filters/ parses and checks them).
     std::string saddr, daddr, addr;  // -s -d --addr
     std::string sport, dport, port;  // -S -D -P
@@ -32,10 +34,11 @@ struct Options {
     bool returns = false;     // --ret
     std::string trace_stack;  // --trace-stack FUNC[,...]
     double min_latency_ms = 0;
-    std::vector<std::string> kprobes;     // --kprobe 'FUNC [name=FETCHARG ...]'
-    std::vector<std::string> kretprobes;  // --kretprobe FUNC
-    std::string btf;                      // --btf FILE
-    std::string vmlinux;                  // --vmlinux FILE (DWARF)
+    std::vector<std::string> kprobes;            // --kprobe 'FUNC [name=FETCHARG ...]'
+    std::vector<std::string> kretprobes;         // --kretprobe FUNC
+    std::string btf;                             // --btf FILE
+    std::string vmlinux;                         // --vmlinux FILE (DWARF)
+    std::vector<std::string> faddr2line_inputs;  // faddr2line FUNC+0xOFF ...
     // --drop
     std::string reasons;          // --reason
     std::string exclude_reasons;  // --exclude-reason

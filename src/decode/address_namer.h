@@ -7,24 +7,30 @@
 #include <vector>
 
 #include "ftnettrace/kallsyms.h"
+#include "ftnettrace/symbolize.h"
 
 namespace ftnt {
 
 struct NamedAddress {
     std::string location;             // "tcp_v4_rcv+0x91"
     std::vector<std::string> source;  // inline chain, innermost first; empty without debug info
+    std::string line;                 // innermost "file:line", "" without debug info
+    // "tcp_v4_rcv+0x91 (net/ipv4/tcp_ipv4.c:2270)", or the location alone.
+    std::string with_line() const { return line.empty() ? location : location + " (" + line + ")"; }
 };
 
 class AddressNamer {
   public:
-    explicit AddressNamer(symbolize::Kallsyms symbols);
-    // One line for the start of a run when names cannot be given (kptr_restrict), else "".
-    std::string status_line() const;
+    AddressNamer(symbolize::Kallsyms symbols, const symbolize::DebugInfoOptions& debug);
+    // The lines for the start of a run: where source lines come from, or why there are none,
+    // and a warning when kallsyms hides addresses.
+    std::vector<std::string> status_lines() const;
     // return_address: a stack frame after the first, looked up at addr-1 for its source line.
     const NamedAddress& name(uint64_t address, bool return_address = false);
 
   private:
     symbolize::Kallsyms symbols_;
+    symbolize::Symbolizer symbolizer_;
     std::unordered_map<uint64_t, NamedAddress> cache_;
 };
 

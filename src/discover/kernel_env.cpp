@@ -30,6 +30,13 @@ std::string kernel_release() {
     return name.release;
 }
 
+symbolize::DebugInfoOptions debug_info_options(const std::string& vmlinux) {
+    symbolize::DebugInfoOptions options;
+    options.vmlinux = vmlinux;
+    options.kernel_release = kernel_release();
+    return options;
+}
+
 bool process_alive(int pid) {
     return ::kill(pid, 0) == 0 || errno == EPERM;
 }

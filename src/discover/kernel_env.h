@@ -4,12 +4,16 @@
 #include <string>
 #include <vector>
 
+#include "ftnettrace/symbolize.h"
+
 namespace ftnt {
 
 // Throws KernelError with one line when the caller is not root.
 void require_root();
 std::vector<int> online_cpus();
 std::string kernel_release();
+// Where symbolize/ looks for debug info: --vmlinux, else the usual places for this kernel.
+symbolize::DebugInfoOptions debug_info_options(const std::string& vmlinux);
 bool process_alive(int pid);
 
 }  // namespace ftnt

@@ -20,10 +20,11 @@ std::optional<uint32_t> inode_of(const std::string& path) {
 uint32_t netns_inode(const std::string& text) {
     bool digits = !text.empty() && text.find_first_not_of("0123456789") == std::string::npos;
     if (digits) {
-        // A namespace inode is large (4026531840 and up); a smaller number is a pid.
+        // A namespace inode is far above any pid (pid_max is at most 2^22; init_net is
+        // 4026531833 on 6.18), so a number above pid_max is an inode, else a pid.
         auto value = std::stoull(text);
         if (value > 0xffffffffull) throw UsageError("--netns: " + text + " is out of range");
-        if (value >= 4026531840ull) return static_cast<uint32_t>(value);
+        if (value > 4194304ull) return static_cast<uint32_t>(value);
         if (auto inode = inode_of("/proc/" + text + "/ns/net")) return *inode;
         throw UsageError("--netns: no process " + text);
     }

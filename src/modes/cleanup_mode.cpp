@@ -10,6 +10,7 @@
 #include "core/text_file.h"
 #include "discover/kernel_env.h"
 #include "discover/tracefs_mount.h"
+#include "netfilter/leftovers.h"
 
 namespace ftnt {
 namespace {
@@ -65,6 +66,7 @@ int run_cleanup_mode(const Options&) {
         removed += remove_stale_instances(tracefs);
         if (path_exists(tracefs + "/kprobe_events")) removed += remove_stale_probe_groups(tracefs);
     }
+    removed += netfilter::remove_stale_netfilter_state(std::cout);
     if (removed == 0) std::cout << "nothing left behind by ftnettrace\n";
     return kExitOk;
 }

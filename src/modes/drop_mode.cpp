@@ -138,7 +138,7 @@ class DropPipeline {
                       where.source,
                       {}};
         for (std::size_t i = 0; i < event.stack.size(); ++i)
-            view.stack.push_back(namer_.name(event.stack[i], i > 0).location);
+            view.stack.push_back(namer_.name(event.stack[i], i > 0).with_line());
         output_.drop(view);
     }
 
@@ -224,7 +224,7 @@ int run_drop_mode(const Options& options) {
     } catch (const KernelError&) {
         // Without BTF a subsystem reason keeps its number: SUBSYS_<n>:<code>.
     }
-    AddressNamer namer(symbolize::Kallsyms::load());
+    AddressNamer namer(symbolize::Kallsyms::load(), debug_info_options(options.vmlinux));
 
     // plan
     DropPlan plan = plan_drop(options, tracefs.path(), reasons, catalog, formats);
@@ -239,7 +239,7 @@ int run_drop_mode(const Options& options) {
     for (const auto& join : plan.joins) reader.add(join);
 
     for (const auto& line : plan.notices) std::cerr << "ftnettrace: " << line << "\n";
-    if (auto line = namer.status_line(); !line.empty()) std::cerr << "ftnettrace: " << line << "\n";
+    for (const auto& line : namer.status_lines()) std::cerr << "ftnettrace: " << line << "\n";
     auto output = make_output(options);
     // Counting in the kernel needs no user-space check of each drop: not with joined tuples.
     std::unique_ptr<SummaryCounters> counters;

@@ -300,9 +300,9 @@ class PathPipeline {
         PathEventView v;
         v.event = &e;
         v.comm = comms_.name(e.tid, e.cpu);
-        if (e.location) v.location = namer_.name(e.location).location;
+        if (e.location) v.location = namer_.name(e.location).with_line();
         for (std::size_t i = 0; i < e.stack.size(); ++i)
-            v.stack.push_back(namer_.name(e.stack[i], i > 0).location);
+            v.stack.push_back(namer_.name(e.stack[i], i > 0).with_line());
         return v;
     }
 
@@ -364,7 +364,7 @@ int run_path_mode(const Options& o) {
     EventFormats formats;
     tep_event* kfree_skb = formats.load(tracefs.path(), "skb", "kfree_skb");
     auto reasons = DropReasonTable::from_event(kfree_skb);
-    AddressNamer namer(symbolize::Kallsyms::load());
+    AddressNamer namer(symbolize::Kallsyms::load(), debug_info_options(o.vmlinux));
 
     // plan
     std::string group = dynamic_group_for_pid(::getpid());
@@ -401,6 +401,7 @@ int run_path_mode(const Options& o) {
         for (const auto& line : plan.skipped) std::cerr << "ftnettrace: skipped " << line << "\n";
     for (const auto& line : attachment.skipped) std::cerr << "ftnettrace: skipped " << line << "\n";
     if (attachment.attached() == 0) throw KernelError("no probe point could be attached");
+    for (const auto& line : namer.status_lines()) std::cerr << "ftnettrace: " << line << "\n";
 
     PathOutputOptions output_options{{o.wall_clock, measure_monotonic_to_realtime()}, o.detail};
     auto output = o.output == OutputKind::Json ? make_path_json_output(std::cout, output_options)

@@ -173,10 +173,11 @@ TEST_F(DropLive, SummaryCountsInTheKernelOnceAPairIsKnown) {
     auto at = rows.find("\"location\":\"__udp4_lib_rcv+0x");
     ASSERT_NE(at, std::string::npos) << rows;
     EXPECT_GE(std::stoul(json_string(rows.substr(at), "count")), 400u) << rows;
-    // Only the first drop of the pair went through the ring; the rest were counted.
+    // Only the drops before the switch (the reader acts within ~100 ms) went through the
+    // ring; the rest were counted in the kernel.
     auto err = run.stderr_text();
     auto seen = std::stoul(err.substr(err.find("ftnettrace: ", err.find("tracing")) + 12));
-    EXPECT_LT(seen, 40u) << err;
+    EXPECT_LT(seen, 200u) << err;
 }
 
 TEST_F(DropLive, TextOutputIsTheDefault) {
@@ -191,6 +192,8 @@ TEST_F(DropLive, TextOutputIsTheDefault) {
     EXPECT_NE(text.find(" -> 192.0.2.2:7012 reason NO_SOCKET at tcp_v4_rcv+0x"), std::string::npos)
         << text;
     EXPECT_NE(run.stderr_text().find(" lost, "), std::string::npos);
+    // One line at start says where source lines come from, or why there are none.
+    EXPECT_NE(run.stderr_text().find("ftnettrace: source lines: "), std::string::npos);
 }
 
 TEST_F(DropLive, TupleFilterIsCheckedOnTheJoinedTuple) {

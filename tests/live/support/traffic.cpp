@@ -82,4 +82,68 @@ void udp_send(const std::string& netns, const std::string& address, int port, in
     });
 }
 
+void ping(const std::string& netns, const std::string& address, int count) {
+    in_namespace(netns, [&] {
+        sockaddr_storage to;
+        socklen_t length = fill_address(address, 0, to);
+        bool v6 = to.ss_family == AF_INET6;
+        int protocol = v6 ? static_cast<int>(IPPROTO_ICMPV6) : static_cast<int>(IPPROTO_ICMP);
+        int s = ::socket(to.ss_family, SOCK_RAW, protocol);
+        if (s < 0) ::_exit(4);
+        for (int i = 0; i < count; ++i) {
+            unsigned char packet[24] = {};
+            packet[0] = v6 ? 128 : 8;  // echo request
+            packet[4] = 0x46;          // id "FT"
+            packet[5] = 0x54;
+            packet[7] = static_cast<unsigned char>(i + 1);  // sequence
+            std::memcpy(packet + 8, "ftnettrace-ping", 15);
+            if (!v6) {  // the kernel computes the ICMPv6 checksum, not the ICMP one
+                uint32_t sum = 0;
+                for (std::size_t at = 0; at < sizeof packet; at += 2)
+                    sum += static_cast<uint32_t>(packet[at] << 8 | packet[at + 1]);
+                while (sum >> 16) sum = (sum & 0xffff) + (sum >> 16);
+                uint16_t checksum = static_cast<uint16_t>(~sum);
+                packet[2] = static_cast<unsigned char>(checksum >> 8);
+                packet[3] = static_cast<unsigned char>(checksum & 0xff);
+            }
+            ::sendto(s, packet, sizeof packet, 0, reinterpret_cast<sockaddr*>(&to), length);
+            ::usleep(20000);
+        }
+        ::close(s);
+    });
+}
+
+void tcp_segment(const std::string& netns, const std::string& saddr, const std::string& daddr,
+                 int sport, int dport, uint8_t flags) {
+    in_namespace(netns, [&] {
+        unsigned char pseudo[12 + 20] = {};  // pseudo header for the checksum, then TCP
+        ::inet_pton(AF_INET, saddr.c_str(), pseudo);
+        ::inet_pton(AF_INET, daddr.c_str(), pseudo + 4);
+        pseudo[9] = IPPROTO_TCP;
+        pseudo[11] = 20;
+        unsigned char* tcp = pseudo + 12;
+        tcp[0] = static_cast<unsigned char>(sport >> 8);
+        tcp[1] = static_cast<unsigned char>(sport & 0xff);
+        tcp[2] = static_cast<unsigned char>(dport >> 8);
+        tcp[3] = static_cast<unsigned char>(dport & 0xff);
+        tcp[7] = 1;        // sequence 1
+        tcp[12] = 5 << 4;  // 20-byte header
+        tcp[13] = flags;
+        tcp[14] = 0x04;  // window 1024
+        uint32_t sum = 0;
+        for (std::size_t at = 0; at < sizeof pseudo; at += 2)
+            sum += static_cast<uint32_t>(pseudo[at] << 8 | pseudo[at + 1]);
+        while (sum >> 16) sum = (sum & 0xffff) + (sum >> 16);
+        uint16_t checksum = static_cast<uint16_t>(~sum);
+        tcp[16] = static_cast<unsigned char>(checksum >> 8);
+        tcp[17] = static_cast<unsigned char>(checksum & 0xff);
+        sockaddr_storage to;
+        socklen_t length = fill_address(daddr, 0, to);
+        int s = ::socket(AF_INET, SOCK_RAW, IPPROTO_TCP);
+        if (s < 0) ::_exit(4);
+        ::sendto(s, tcp, 20, 0, reinterpret_cast<sockaddr*>(&to), length);
+        ::close(s);
+    });
+}
+
 }  // namespace ftnt::test

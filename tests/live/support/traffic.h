@@ -1,6 +1,7 @@
 // Test traffic sent from inside a namespace: bounded in count and time.
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 namespace ftnt::test {
@@ -10,5 +11,13 @@ void tcp_connect(const std::string& netns, const std::string& address, int port)
 // `count` UDP datagrams of 16 bytes, from source port `sport` (0: any).
 void udp_send(const std::string& netns, const std::string& address, int port, int count,
               int sport = 0);
+
+// `count` ICMP (or ICMPv6) echo requests, 20 ms apart, from a raw socket; replies are not
+// awaited (the tests drop them on purpose).
+void ping(const std::string& netns, const std::string& address, int count = 1);
+// One IPv4 TCP segment with the given flags (0x01 FIN, 0x02 SYN, 0x04 RST, 0x10 ACK) from a
+// raw socket, e.g. SYN|FIN, which conntrack marks INVALID.
+void tcp_segment(const std::string& netns, const std::string& saddr, const std::string& daddr,
+                 int sport, int dport, uint8_t flags);
 
 }  // namespace ftnt::test

@@ -1,0 +1,27 @@
+// Trace steps and --log-invalid events as text lines or one JSON object per line.
+#pragma once
+
+#include <memory>
+#include <ostream>
+
+#include "netfilter/trace_step.h"
+#include "output/output.h"
+
+namespace ftnt::netfilter {
+
+class StepOutput {
+  public:
+    virtual ~StepOutput() = default;
+    virtual void step(const TraceStep& step) = 0;
+    virtual void invalid(const InvalidEvent& event) = 0;
+};
+
+std::unique_ptr<StepOutput> make_step_text_output(std::ostream& out, TimeFormat time);
+std::unique_ptr<StepOutput> make_step_json_output(std::ostream& out, TimeFormat time);
+
+// "filter:USERCHAIN:rule 1" (iptables) or "inet t:input:handle 3" (native nft).
+std::string step_location(const TraceStep& step);
+// "ICMP 192.0.2.1 -> 192.0.2.2 echo request", "TCP 192.0.2.1:40000 -> 192.0.2.2:80 SYN".
+std::string packet_text(const PacketInfo& packet);
+
+}  // namespace ftnt::netfilter

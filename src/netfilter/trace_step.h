@@ -1,0 +1,40 @@
+// One step of a packet through the firewall, as either backend reports it, and the events
+// --log-invalid shows.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "decode/packet_tuple.h"
+
+namespace ftnt::netfilter {
+
+struct PacketInfo {
+    std::optional<PacketTuple> tuple;
+    std::string in, out;  // interface names, "" when none
+    int icmp_type = -1, icmp_code = -1;
+    std::string tcp_flags;  // "SYN ACK" as the LOG target prints them
+    uint32_t length = 0;
+};
+
+struct TraceStep {
+    uint64_t time_ns = 0;  // CLOCK_MONOTONIC (the kernel log's clock for legacy)
+    std::string backend;   // "iptables-legacy", "iptables-nft", "nft"
+    std::string family;    // "ip", "ip6", "inet", "bridge", ...
+    std::string table, chain;
+    std::string kind;                  // "rule", "return", "policy"
+    std::optional<uint32_t> rule;      // position in the chain (1 = first), as iptables numbers
+    std::optional<uint64_t> handle;    // nf_tables rule handle
+    std::string verdict;               // "DROP", "jump USERCHAIN", "accept", "continue", ...
+    std::string rule_text;             // as iptables-save or nft list shows it, "" when unknown
+    std::optional<uint32_t> trace_id;  // nf_tables trace id: one per packet and hook
+    PacketInfo packet;
+};
+
+struct InvalidEvent {
+    uint64_t time_ns = 0;
+    PacketInfo packet;
+};
+
+}  // namespace ftnt::netfilter

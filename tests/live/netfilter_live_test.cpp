@@ -1,0 +1,285 @@
+// --iptables-trace and --log-invalid on the machine's own kernel (TRACE needs no kprobes):
+// firewall rules in a namespace the test makes, traffic from its peer, the tool's output,
+// and after every run (signals, -c, --duration, SIGKILL + --cleanup) no rule of ours in any
+// backend and every sysctl at its old value.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <thread>
+
+#include "netfilter/rule_text.h"
+#include "support/netns.h"
+#include "support/tool_run.h"
+#include "support/traffic.h"
+
+namespace ftnt::test {
+namespace {
+
+bool have(const std::string& command) {
+    return shell("command -v " + command + " >/dev/null 2>&1") == 0;
+}
+
+std::string sysctl_value(const std::string& ns, const std::string& name) {
+    std::string prefix = ns.empty() ? "" : "ip netns exec " + ns + " ";
+    auto text = shell_output(prefix + "sysctl -n " + name + " 2>/dev/null");
+    while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+    return text;
+}
+
+// Everything of ours a run could leave in one namespace ("" = this one), all backends.
+std::string our_traces(const std::string& ns) {
+    std::string prefix = ns.empty() ? "" : "ip netns exec " + ns + " ";
+    std::string all;
+    for (const char* dump : {"iptables-legacy-save", "ip6tables-legacy-save", "iptables-nft-save",
+                             "ip6tables-nft-save", "nft list ruleset"})
+        all += shell_output(prefix + dump + " 2>/dev/null");
+    std::string found;
+    std::size_t at = 0;
+    while ((at = all.find("ftnettrace", at)) != std::string::npos) {
+        auto end = all.find('\n', at);
+        auto start = all.rfind('\n', at);
+        start = start == std::string::npos ? 0 : start + 1;
+        auto line = all.substr(start, end - start);
+        // LOG prefixes of our invalid rules also say "ftnettrace-invalid": the tag is what counts
+        if (line.find("ftnettrace:") != std::string::npos ||
+            line.find("ftnettrace_") != std::string::npos)
+            found += line + "\n";
+        at = end == std::string::npos ? all.size() : end;
+    }
+    return found;
+}
+
+// Waits until stdout holds `needle` (at most `seconds`).
+bool wait_for_output(const ToolRun& run, const std::string& needle, int seconds = 8) {
+    for (int i = 0; i < seconds * 10; ++i) {
+        if (run.stdout_text().find(needle) != std::string::npos) return true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return false;
+}
+
+std::vector<std::string> json_lines_with(const ToolRun& run, const std::string& key,
+                                         const std::string& value) {
+    std::vector<std::string> lines;
+    for (const auto& line : run.stdout_lines())
+        if (json_string(line, key) == value) lines.push_back(line);
+    return lines;
+}
+
+class NetfilterLive : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        if (::geteuid() != 0) GTEST_SKIP() << "live tests need root";
+        if (!have("iptables-legacy") || !have("iptables-nft") || !have("nft"))
+            GTEST_SKIP() << "iptables-legacy, iptables-nft and nft are needed";
+        ns_ = std::make_unique<NetnsPair>("nf");
+        all_netns_ = sysctl_value("", "net.netfilter.nf_log_all_netns");
+        log2_ = sysctl_value(ns_->b(), "net.netfilter.nf_log.2");
+        log10_ = sysctl_value(ns_->b(), "net.netfilter.nf_log.10");
+    }
+    void TearDown() override {
+        if (!ns_) return;
+        EXPECT_EQ(our_traces(""), "");
+        EXPECT_EQ(our_traces(ns_->b()), "");
+        EXPECT_EQ(sysctl_value("", "net.netfilter.nf_log_all_netns"), all_netns_);
+        EXPECT_EQ(sysctl_value(ns_->b(), "net.netfilter.nf_log.2"), log2_);
+        EXPECT_EQ(sysctl_value(ns_->b(), "net.netfilter.nf_log.10"), log10_);
+        ns_.reset();
+    }
+
+    // `iptables -N USERCHAIN; -A INPUT -p icmp -j USERCHAIN; -A USERCHAIN -p icmp -j DROP`
+    void user_chain_drop(const std::string& iptables) {
+        ASSERT_EQ(ns_->run(ns_->b(), iptables + " -N USERCHAIN && " + iptables +
+                                         " -A INPUT -p tcp -j ACCEPT && " + iptables +
+                                         " -A INPUT -p icmp -j USERCHAIN && " + iptables +
+                                         " -A USERCHAIN -p icmp -j DROP"),
+                  0);
+    }
+    void expect_user_chain_path(const std::string& iptables, const std::string& backend) {
+        user_chain_drop(iptables);
+        ToolRun run({"--iptables-trace", "--netns", ns_->b(), "-p", "icmp", "-o", "json"});
+        ASSERT_TRUE(run.wait_ready()) << run.stderr_text();
+        EXPECT_NE(our_traces(ns_->b()), "") << "the run's rules are tagged";
+        ping(ns_->a(), NetnsPair::kAddrB);
+        EXPECT_TRUE(wait_for_output(run, "\"chain\":\"USERCHAIN\"")) << run.stderr_text();
+        EXPECT_EQ(run.stop(SIGINT), 0) << run.stderr_text();
+
+        auto jumps = json_lines_with(run, "chain", "INPUT");
+        ASSERT_FALSE(jumps.empty()) << run.stdout_text();
+        EXPECT_EQ(json_string(jumps.back(), "verdict"), "jump USERCHAIN") << jumps.back();
+        EXPECT_EQ(json_value(jumps.back(), "rule"), "2");
+        auto drops = json_lines_with(run, "chain", "USERCHAIN");
+        ASSERT_FALSE(drops.empty()) << run.stdout_text();
+        const auto& drop = drops.front();
+        EXPECT_EQ(json_string(drop, "type"), "trace");
+        EXPECT_EQ(json_string(drop, "backend"), backend) << drop;
+        EXPECT_EQ(json_string(drop, "table"), "filter");
+        EXPECT_EQ(json_value(drop, "rule"), "1");
+        EXPECT_EQ(json_string(drop, "verdict"), "DROP");
+        EXPECT_EQ(json_string(drop, "rule_text"), "-A USERCHAIN -p icmp -j DROP");
+        EXPECT_EQ(json_string(drop, "saddr"), NetnsPair::kAddrA);
+        EXPECT_EQ(json_string(drop, "daddr"), NetnsPair::kAddrB);
+        EXPECT_EQ(json_string(drop, "l4"), "ICMP");
+        EXPECT_NE(run.stderr_text().find("trace steps"), std::string::npos) << run.stderr_text();
+    }
+
+    std::unique_ptr<NetnsPair> ns_;
+    std::string all_netns_, log2_, log10_;
+};
+
+TEST_F(NetfilterLive, LegacyUserChainDropNamesTableChainRuleAndVerdict) {
+    expect_user_chain_path("iptables-legacy", "iptables-legacy");
+}
+
+TEST_F(NetfilterLive, NftCompatUserChainDropNamesTableChainRuleAndVerdict) {
+    expect_user_chain_path("iptables-nft", "iptables-nft");
+}
+
+TEST_F(NetfilterLive, NativeNftDropNamesChainAndHandle) {
+    ASSERT_EQ(ns_->run(ns_->b(),
+                       "nft add table inet ftnt_test && nft add chain inet ftnt_test "
+                       "input \"{ type filter hook input priority 0; }\" && nft add "
+                       "rule inet ftnt_test input icmp type echo-request drop"),
+              0);
+    auto rules = netfilter::parse_nft_chain_listing(
+        shell_output("ip netns exec " + ns_->b() + " nft -a list chain inet ftnt_test input"));
+    ASSERT_EQ(rules.size(), 1u);
+    std::string handle = std::to_string(rules[0].handle);
+
+    ToolRun run({"--iptables-trace", "--netns", ns_->b(), "--addr", NetnsPair::kAddrA});
+    ASSERT_TRUE(run.wait_ready()) << run.stderr_text();
+    ping(ns_->a(), NetnsPair::kAddrB);
+    std::string expected = "inet ftnt_test:input:handle " + handle + " → drop";
+    EXPECT_TRUE(wait_for_output(run, expected)) << run.stdout_text() << run.stderr_text();
+    EXPECT_NE(run.stdout_text().find("icmp type echo-request drop"), std::string::npos);
+    EXPECT_NE(run.stdout_text().find("ICMP 192.0.2.1 -> 192.0.2.2 echo request"), std::string::npos)
+        << run.stdout_text();
+    EXPECT_EQ(run.stop(SIGTERM), 0) << run.stderr_text();
+}
+
+class NetfilterAcceptPath : public NetfilterLive,
+                            public ::testing::WithParamInterface<const char*> {};
+
+TEST_P(NetfilterAcceptPath, TcpSynToAnAcceptedPortShowsAccept) {
+    std::string iptables = GetParam();
+    ASSERT_EQ(ns_->run(ns_->b(), iptables + " -A INPUT -p tcp --dport 7101 -j ACCEPT && " +
+                                     iptables + " -A INPUT -p tcp -j DROP"),
+              0);
+    ToolRun run({"--iptables-trace", "--netns", ns_->b(), "-p", "tcp", "-D", "7101"});
+    ASSERT_TRUE(run.wait_ready()) << run.stderr_text();
+    tcp_connect(ns_->a(), NetnsPair::kAddrB, 7101);  // accepted, then refused: no listener
+    EXPECT_TRUE(wait_for_output(run, "filter:INPUT:rule 1"))
+        << run.stdout_text() << run.stderr_text();
+    EXPECT_EQ(run.stop(SIGHUP), 0) << run.stderr_text();
+    auto out = run.stdout_text();
+    EXPECT_NE(out.find("→ ACCEPT"), std::string::npos) << out;
+    EXPECT_NE(out.find("-A INPUT -p tcp -m tcp --dport 7101 -j ACCEPT"), std::string::npos) << out;
+    EXPECT_NE(out.find("TCP 192.0.2.1:"), std::string::npos) << out;
+    EXPECT_NE(out.find("-> 192.0.2.2:7101 SYN"), std::string::npos) << out;
+    EXPECT_EQ(out.find("→ DROP"), std::string::npos) << out;
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, NetfilterAcceptPath,
+                         ::testing::Values("iptables-legacy", "iptables-nft"));
+
+class NetfilterSigkill : public NetfilterLive, public ::testing::WithParamInterface<const char*> {};
+
+TEST_P(NetfilterSigkill, CleanupRemovesRulesAndRestoresSysctls) {
+    std::string iptables = GetParam();
+    ASSERT_EQ(ns_->run(ns_->b(), iptables + " -A INPUT -p icmp -j ACCEPT"), 0);
+    pid_t pid;
+    {
+        ToolRun run({"--iptables-trace", "--log-invalid", "--netns", ns_->b(), "-p", "icmp"});
+        ASSERT_TRUE(run.wait_ready()) << run.stderr_text();
+        pid = run.pid();
+        EXPECT_EQ(sysctl_value("", "net.netfilter.nf_log_all_netns"), "1");
+        EXPECT_EQ(run.stop(SIGKILL), -SIGKILL);
+    }
+    EXPECT_NE(our_traces(ns_->b()).find("ftnettrace"), std::string::npos)
+        << "SIGKILL should leave the rules for --cleanup";
+    std::string out;
+    EXPECT_EQ(run_tool({"--cleanup"}, &out, nullptr), 0);
+    EXPECT_NE(out.find(std::to_string(pid)), std::string::npos) << out;
+    EXPECT_NE(out.find("restored net.netfilter.nf_log_all_netns=" + all_netns_), std::string::npos)
+        << out;
+    // TearDown checks that nothing of ours is left and every sysctl has its old value.
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, NetfilterSigkill,
+                         ::testing::Values("iptables-legacy", "iptables-nft"));
+
+TEST_F(NetfilterLive, CountAndDurationEndTheRun) {
+    ASSERT_EQ(ns_->run(ns_->b(), "iptables-legacy -A INPUT -p icmp -j DROP"), 0);
+    {
+        ToolRun run(
+            {"--iptables-trace", "--netns", ns_->b(), "-p", "icmp", "-c", "2", "-o", "json"});
+        ASSERT_TRUE(run.wait_ready()) << run.stderr_text();
+        ping(ns_->a(), NetnsPair::kAddrB, 3);
+        EXPECT_EQ(run.wait_exit(10), 0) << run.stderr_text();
+        EXPECT_EQ(run.stdout_lines().size(), 2u) << run.stdout_text();
+    }
+    EXPECT_EQ(our_traces(ns_->b()), "");
+    ToolRun run({"--iptables-trace", "--netns", ns_->b(), "--duration", "1"});
+    ASSERT_TRUE(run.wait_ready()) << run.stderr_text();
+    EXPECT_EQ(run.wait_exit(10), 0) << run.stderr_text();
+}
+
+TEST_F(NetfilterLive, TwoRunsAtOnceUseTheirOwnTagsAndHandOverTheSysctl) {
+    ASSERT_EQ(ns_->run(ns_->b(), "iptables-legacy -A INPUT -p icmp -j DROP"), 0);
+    ToolRun first({"--iptables-trace", "--netns", ns_->b(), "-p", "icmp"});
+    ASSERT_TRUE(first.wait_ready()) << first.stderr_text();
+    ToolRun second({"--iptables-trace", "--netns", ns_->b(), "--addr", NetnsPair::kAddrA});
+    ASSERT_TRUE(second.wait_ready()) << second.stderr_text();
+    auto rules = our_traces(ns_->b());
+    EXPECT_NE(rules.find("ftnettrace:" + std::to_string(first.pid())), std::string::npos);
+    EXPECT_NE(rules.find("ftnettrace:" + std::to_string(second.pid())), std::string::npos);
+    EXPECT_EQ(first.stop(SIGINT), 0);
+    rules = our_traces(ns_->b());
+    EXPECT_EQ(rules.find("ftnettrace:" + std::to_string(first.pid())), std::string::npos);
+    EXPECT_NE(rules.find("ftnettrace:" + std::to_string(second.pid())), std::string::npos);
+    EXPECT_EQ(sysctl_value("", "net.netfilter.nf_log_all_netns"), "1")
+        << "the second run still needs it";
+    ping(ns_->a(), NetnsPair::kAddrB);
+    EXPECT_TRUE(wait_for_output(second, "filter:INPUT:rule 1 → DROP")) << second.stdout_text();
+    EXPECT_EQ(second.stop(SIGINT), 0);
+}
+
+class NetfilterLogInvalid : public NetfilterLive,
+                            public ::testing::WithParamInterface<const char*> {};
+
+TEST_P(NetfilterLogInvalid, ShowsAnInvalidSegmentWithItsTuple) {
+    std::string iptables = GetParam();  // decides the backend the namespace uses
+    ASSERT_EQ(ns_->run(ns_->b(), iptables + " -A INPUT -p udp -j ACCEPT"), 0);
+    ToolRun run({"--log-invalid", "--netns", ns_->b(), "-p", "tcp", "-o", "json"});
+    ASSERT_TRUE(run.wait_ready()) << run.stderr_text();
+    tcp_segment(ns_->a(), NetnsPair::kAddrA, NetnsPair::kAddrB, 40000, 7200, 0x03);  // SYN|FIN
+    EXPECT_TRUE(wait_for_output(run, "\"type\":\"invalid\"")) << run.stderr_text();
+    EXPECT_EQ(run.stop(SIGINT), 0) << run.stderr_text();
+    auto lines = json_lines_with(run, "dport", "7200");
+    ASSERT_FALSE(lines.empty()) << run.stdout_text();
+    EXPECT_EQ(json_string(lines[0], "type"), "invalid");
+    EXPECT_EQ(json_string(lines[0], "saddr"), NetnsPair::kAddrA);
+    EXPECT_EQ(json_string(lines[0], "daddr"), NetnsPair::kAddrB);
+    EXPECT_EQ(json_value(lines[0], "sport"), "40000");
+    EXPECT_EQ(json_string(lines[0], "l4"), "TCP");
+    EXPECT_EQ(json_string(lines[0], "tcp_flags"), "SYN FIN");
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, NetfilterLogInvalid,
+                         ::testing::Values("iptables-legacy", "iptables-nft"));
+
+TEST_F(NetfilterLive, FiltersARuleCannotSayAreUsageErrors) {
+    std::string err;
+    EXPECT_EQ(run_tool({"--iptables-trace", "-p", "arp"}, nullptr, &err), 2);
+    EXPECT_NE(err.find("IPv4 and IPv6"), std::string::npos) << err;
+    EXPECT_EQ(run_tool({"--iptables-trace", "-s", "10.0.0.300"}, nullptr, &err), 2);
+    EXPECT_NE(err.find("10.0.0.300"), std::string::npos) << err;
+    EXPECT_EQ(run_tool({"--iptables-trace", "--netns", "ftnt-no-such-ns"}, nullptr, &err), 2);
+    EXPECT_NE(err.find("ftnt-no-such-ns"), std::string::npos) << err;
+    EXPECT_EQ(run_tool({"--log-invalid", "--pid", "1"}, nullptr, &err), 2);
+}
+
+}  // namespace
+}  // namespace ftnt::test
