@@ -14,6 +14,12 @@ std::string hex(uint64_t value) {
     return out.str();
 }
 
+std::string extra_value(const PathEvent& e, const char* name) {
+    for (const auto& [key, value] : e.extra)
+        if (key == name) return value;
+    return "";
+}
+
 // Kernel pointers (skb_clone's) read as large negative numbers: show them in hex.
 std::string format_retval(int64_t value) {
     return value < -4096 ? hex(static_cast<uint64_t>(value)) : std::to_string(value);
@@ -52,7 +58,10 @@ class PathText : public PathOutput {
         out_ << "  " << e.func;
         if (e.retval) out_ << " = " << format_retval(*e.retval);
         if (e.reason) out_ << " reason " << *e.reason;
-        for (const auto& [name, value] : e.extra) out_ << ' ' << name << '=' << value;
+        if (auto verdict = netfilter_verdict(e); !verdict.empty())
+            out_ << ' ' << verdict;
+        else
+            for (const auto& [name, value] : e.extra) out_ << ' ' << name << '=' << value;
         if (!v.location.empty()) out_ << " at " << v.location;
         if (options_.detail)
             out_ << "  cpu" << e.cpu << ' ' << e.tid << '/' << v.comm << " skb " << hex(e.skb);
@@ -86,6 +95,7 @@ void write_event_fields(JsonObject& o, const PathEventView& v, const PathOutputO
     if (e.retval) o.raw_field("ret") << *e.retval;
     if (e.reason) o.field("reason", *e.reason);
     for (const auto& [name, value] : e.extra) o.field(name, value);
+    if (auto verdict = netfilter_verdict(e); !verdict.empty()) o.field("verdict", verdict);
     if (!v.location.empty()) o.field("location", v.location);
     if (!v.stack.empty()) o.field("stack", v.stack);
     if (options.detail) o.field("cpu", e.cpu).field("pid", e.tid).field("comm", v.comm);
@@ -136,6 +146,30 @@ class PathJson : public PathOutput {
 };
 
 }  // namespace
+
+std::string netfilter_verdict(const PathEvent& e) {
+    // include/uapi/linux/netfilter.h: NF_DROP 0, NF_ACCEPT 1, NF_STOLEN 2, NF_QUEUE 3,
+    // NF_REPEAT 4, NF_STOP 5; the low byte is the verdict (NF_VERDICT_MASK).
+    static const char* kVerdicts[] = {"DROP", "ACCEPT", "STOLEN", "QUEUE", "REPEAT", "STOP"};
+    static const char* kHooks[] = {"PREROUTING", "INPUT", "FORWARD", "OUTPUT", "POSTROUTING"};
+    std::string verdict;
+    if (e.retval) {
+        auto code = static_cast<std::size_t>(*e.retval & 0xff);
+        verdict = code < 6 ? kVerdicts[code] : std::to_string(code);
+    }
+    auto table = extra_value(e, "table");
+    auto hook = extra_value(e, "hook");
+    auto pf = extra_value(e, "pf");
+    if (!table.empty() && !hook.empty() && !pf.empty()) {  // ipt_do_table: 2.filter.INPUT.DROP
+        auto h = static_cast<std::size_t>(std::stoul(hook));
+        return pf + "." + table + "." + (h < 5 ? kHooks[h] : hook) +
+               (verdict.empty() ? "" : "." + verdict);
+    }
+    auto chain = extra_value(e, "chain");
+    if (!table.empty() && !chain.empty())  // nft_do_chain: table filter chain input DROP
+        return "table " + table + " chain " + chain + (verdict.empty() ? "" : " " + verdict);
+    return "";
+}
 
 std::string pkt_type_name(int pkt_type) {
     static const char* kNames[] = {"HOST",      "BROADCAST", "MULTICAST",

@@ -13,6 +13,27 @@
 namespace ftnt {
 namespace {
 
+// "+{xt_table.name}(%di)" -> "+56(%di)": offsets from BTF or DWARF.
+std::optional<std::string> resolve_member_offsets(const std::string& text,
+                                                  const KernelTypes& types) {
+    std::string out;
+    std::size_t at = 0;
+    while (true) {
+        auto open = text.find('{', at);
+        if (open == std::string::npos) break;
+        auto close = text.find('}', open);
+        if (close == std::string::npos) return std::nullopt;
+        std::string path = text.substr(open + 1, close - open - 1);
+        auto dot = path.find('.');
+        if (dot == std::string::npos) return std::nullopt;
+        auto member = types.member(path.substr(0, dot), path.substr(dot + 1));
+        if (!member) return std::nullopt;
+        out += text.substr(at, open - at) + std::to_string(member->byte_offset);
+        at = close + 1;
+    }
+    return out + text.substr(at);
+}
+
 std::optional<filters::Layer> layer_named(const std::string& name) {
     if (name == "l2") return filters::Layer::L2;
     if (name == "l3") return filters::Layer::L3;
@@ -113,6 +134,18 @@ void plan_kprobe(const CatalogEntry& e, const PathPlanInput& in, PathPlan& plan)
     p.filter = compiled.expression;
     p.exact_filter = compiled.exact;
     p.stack = wanted(in.stack_at, e.name);
+    if (auto fields = e.get("fields"); !fields.empty()) {
+        auto resolved = resolve_member_offsets(fields, *in.types);
+        if (!resolved) {
+            plan.skipped.push_back(e.name +
+                                   ": a struct member its fields name is not in this kernel");
+            return;
+        }
+        p.kprobe.fetchargs += " " + *resolved;
+        std::istringstream words(fields);
+        std::string word;
+        while (words >> word) p.extra_names.push_back(word.substr(0, word.find('=')));
+    }
     if ((in.returns && e.get("ret") == "yes") || e.get("ret") == "always")
         p.kretprobe =
             KprobeSpec{event_name_for(e.name) + "_ret", function, "ret=$retval:s64", true};

@@ -58,22 +58,25 @@ FoundImage find_vmlinux(const DebugInfoOptions& o) {
 }
 
 std::vector<std::string> module_candidates(const DebugInfoOptions& o, const std::string& module) {
-    std::vector<std::string> out;
+    // modules.dep names every module's file ("kernel/net/netfilter/nf_tables.ko: ..."); the
+    // debug package mirrors those paths under /usr/lib/debug. No directory walk: on a large
+    // tree (or over 9p) that takes minutes.
     std::string base = o.modules_root + "/" + o.kernel_release;
-    std::string debug = o.debug_root + "/lib/modules/" + o.kernel_release;
-    std::error_code error;
-    for (const auto& root : {debug, base}) {
-        if (!exists(root)) continue;
-        for (auto it = std::filesystem::recursive_directory_iterator(root, error);
-             it != std::filesystem::recursive_directory_iterator(); it.increment(error)) {
-            if (error) break;
-            auto name = it->path().filename().string();
-            // Module names use '_' where file names may use '-'.
-            std::string normalized = name;
-            for (auto& c : normalized) c = c == '-' ? '_' : c;
-            for (const char* suffix : {".ko", ".ko.xz", ".ko.zst", ".ko.debug"})
-                if (normalized == module + suffix) out.push_back(it->path().string());
-        }
+    std::istringstream dep(read_all(base + "/modules.dep"));
+    std::string line;
+    std::vector<std::string> out;
+    while (std::getline(dep, line)) {
+        std::string path = line.substr(0, line.find(':'));
+        std::string name = path.substr(path.rfind('/') + 1);
+        name = name.substr(0, name.find(".ko"));
+        for (auto& c : name) c = c == '-' ? '_' : c;
+        if (name != module) continue;
+        std::string plain = path.substr(0, path.find(".ko") + 3);
+        for (const auto& candidate :
+             {o.debug_root + "/lib/modules/" + o.kernel_release + "/" + plain,
+              o.debug_root + "/lib/modules/" + o.kernel_release + "/" + path, base + "/" + path})
+            if (exists(candidate)) out.push_back(candidate);
+        break;
     }
     return out;
 }

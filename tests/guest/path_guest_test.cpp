@@ -95,6 +95,36 @@ TEST_F(PathGuest, IptablesDropShowsTheHookAndTheDrop) {
     EXPECT_TRUE(found) << ::testing::PrintToString(lines) << stderr_;
 }
 
+TEST_F(PathGuest, IptablesVerdictIsNamedPfTableHookVerdict) {
+    NetnsPair ns("verdict");
+    ASSERT_EQ(ns.run(ns.b(), "iptables-legacy -A INPUT -p udp --dport 7108 -j DROP"), 0);
+    auto lines = run({"-D", "7108", "-t", "netfilter,life"},
+                     [&] { udp_send(ns.a(), NetnsPair::kAddrB, 7108, 1); });
+    bool found = false;
+    for (const auto& p : packets(lines))
+        found = found || p.find("\"verdict\":\"2.filter.INPUT.DROP\"") != std::string::npos;
+    EXPECT_TRUE(found) << ::testing::PrintToString(lines) << stderr_;
+}
+
+TEST_F(PathGuest, NftVerdictNamesTableAndChain) {
+    NetnsPair ns("nftv");
+    ASSERT_EQ(ns.run(ns.b(),
+                     "nft add table inet t && nft add chain inet t input "
+                     "\"{ type filter hook input priority 0; }\" && "
+                     "nft add rule inet t input udp dport 7109 drop"),
+              0);
+    auto lines = run({"-D", "7109", "-t", "netfilter,life"},
+                     [&] { udp_send(ns.a(), NetnsPair::kAddrB, 7109, 1); });
+    // nf_tables frees a dropped packet itself (reason NETFILTER_DROP, since 6.0) and returns
+    // NF_STOLEN: the verdict shown is the one the kernel returned.
+    bool found = false;
+    for (const auto& p : packets(lines))
+        found = found || (p.find("\"verdict\":\"table t chain input ") != std::string::npos &&
+                          p.find("\"reason\":\"NETFILTER_DROP\",\"location\":\"nft_do_chain+") !=
+                              std::string::npos);
+    EXPECT_TRUE(found) << ::testing::PrintToString(lines) << stderr_;
+}
+
 TEST_F(PathGuest, SnatedPacketStaysOneLifecycle) {
     NetnsPair ns("snat");
     std::string veth = "ftnt" + std::to_string(::getpid() % 100000) + "a";
