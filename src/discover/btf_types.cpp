@@ -21,14 +21,6 @@ const btf_type* skip_modifiers(const btf* types, uint32_t& id) {
     return t;
 }
 
-std::vector<std::string> split_path(const std::string& path) {
-    std::vector<std::string> parts;
-    std::stringstream in(path);
-    std::string part;
-    while (std::getline(in, part, '.')) parts.push_back(part);
-    return parts;
-}
-
 // Finds `name` among the members of a struct/union, descending into anonymous members.
 bool find_member(const btf* types, const btf_type* composite, const std::string& name,
                  uint32_t base_bits, uint32_t& bits_out, uint32_t& bitfield_size,
@@ -116,7 +108,7 @@ std::optional<MemberLocation> BtfTypes::member(const std::string& struct_name,
     if (id < 0) return std::nullopt;
     uint32_t type_id = static_cast<uint32_t>(id);
     uint32_t total_bits = 0, bitfield = 0;
-    for (const auto& name : split_path(path)) {
+    for (const auto& name : split_member_path(path)) {
         const btf_type* composite = skip_modifiers(types, type_id);
         if (composite && btf_is_array(composite)) {  // element 0: "tuplehash.tuple" is [0]
             type_id = btf_array(composite)->type;

@@ -13,14 +13,6 @@
 namespace ftnt {
 namespace {
 
-std::vector<std::string> split_path(const std::string& path) {
-    std::vector<std::string> parts;
-    std::stringstream in(path);
-    std::string part;
-    while (std::getline(in, part, '.')) parts.push_back(part);
-    return parts;
-}
-
 bool type_of(Dwarf_Die* die, Dwarf_Die* out) {
     Dwarf_Attribute attribute;
     return dwarf_attr_integrate(die, DW_AT_type, &attribute) &&
@@ -117,7 +109,7 @@ class DwarfTypes : public KernelTypes {
         uint64_t total_bits = 0;
         uint32_t bit_size = 0;
         Dwarf_Die member;
-        for (const auto& name : split_path(path)) {
+        for (const auto& name : split_member_path(path)) {
             if (!strip(&type)) return std::nullopt;
             if (dwarf_tag(&type) == DW_TAG_array_type && !type_of(&type, &type))
                 return std::nullopt;

@@ -1,9 +1,19 @@
 #include "discover/kernel_types.h"
 
+#include <sstream>
+
 #include "core/errors.h"
 #include "core/text_file.h"
 
 namespace ftnt {
+
+std::vector<std::string> split_member_path(const std::string& path) {
+    std::vector<std::string> parts;
+    std::stringstream in(path);
+    std::string part;
+    while (std::getline(in, part, '.')) parts.push_back(part);
+    return parts;
+}
 
 std::unique_ptr<KernelTypes> KernelTypes::find(const std::string& btf, const std::string& vmlinux,
                                                const std::string& release) {

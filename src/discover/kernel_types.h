@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace ftnt {
 
@@ -45,5 +46,8 @@ class KernelTypes {
     // Enumerator names by value ("skb_drop_reason_subsys" -> {0: "SKB_DROP_REASON_SUBSYS_CORE"}).
     virtual std::map<int64_t, std::string> enum_values(const std::string& enum_name) const = 0;
 };
+
+// "ns.inum" -> {"ns", "inum"}
+std::vector<std::string> split_member_path(const std::string& path);
 
 }  // namespace ftnt

@@ -61,21 +61,13 @@ int run_check_mode(const Options& o) {
     auto features = read_tracefs_features(tracefs.path());
     EventFormats formats;
     auto reasons = DropReasonTable::from_event(formats.load(tracefs.path(), "skb", "kfree_skb"));
-    Catalog catalog;
-    catalog.load_directory(default_catalog_dir());
-    if (!o.catalog_dir.empty()) catalog.load_directory(o.catalog_dir);
-    std::unique_ptr<KernelTypes> types;
-    std::optional<SkbLayout> layout;
-    std::string offsets;
-    try {
-        types = KernelTypes::find(o.btf, o.vmlinux, kernel_release());
-        layout = SkbLayout::from(*types);
-        offsets = layout->source + ": sk_buff.data at " + std::to_string(layout->data.byte_offset) +
-                  ", len at " + std::to_string(layout->len.byte_offset) + ", dev at " +
-                  std::to_string(layout->dev.byte_offset);
-    } catch (const KernelError& error) {
-        offsets = std::string("!") + error.what();
-    }
+    Catalog catalog = Catalog::load(o.catalog_dir);
+    auto [types, layout, offsets_error] = load_kernel_offsets(o.btf, o.vmlinux);
+    std::string offsets = layout ? layout->source + ": sk_buff.data at " +
+                                       std::to_string(layout->data.byte_offset) + ", len at " +
+                                       std::to_string(layout->len.byte_offset) + ", dev at " +
+                                       std::to_string(layout->dev.byte_offset)
+                                 : "!" + offsets_error;
     auto functions = ProbeableFunctions::read(tracefs.path());
     PathPlanInput in;
     in.catalog = &catalog;

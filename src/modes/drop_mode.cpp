@@ -20,6 +20,7 @@
 #include "read/perf_record.h"
 #include "track/comm_cache.h"
 #include "track/drop_summary.h"
+#include "track/side_band.h"
 #include "track/skb_tuple_join.h"
 #include "track/summary_counters.h"
 
@@ -56,21 +57,10 @@ class DropPipeline {
 
     void on_record(const OwnedRecord& record) {
         std::span<const uint8_t> bytes(record.bytes);
-        auto header = read_record_header(bytes);
-        switch (header->type) {
-            case PERF_RECORD_LOST:
-                if (auto lost = parse_lost(bytes, default_sample_type()))
-                    output_.lost(lost->cpu, lost->lost, lost->time);
-                return;
-            case PERF_RECORD_COMM:
-                if (auto task = parse_comm(bytes)) comms_.renamed(task->tid, task->comm);
-                return;
-            case PERF_RECORD_FORK:
-                if (auto fork = parse_fork(bytes)) comms_.forked(fork->tid, fork->ptid);
-                return;
-            default:
-                break;
-        }
+        if (handle_side_band(bytes, comms_, [&](const LostRecord& lost) {
+                output_.lost(lost.cpu, lost.lost, lost.time);
+            }))
+            return;
         auto id = sample_identifier(bytes);
         const TracepointRequest* request = id ? reader_.request_of(*id) : nullptr;
         if (!request) return;
@@ -209,9 +199,7 @@ int run_drop_mode(const Options& options) {
     auto features = read_tracefs_features(tracefs.path());
     if (!features.instances)
         throw KernelError("tracefs has no instances directory (kernel older than 3.10)");
-    Catalog catalog;
-    catalog.load_directory(default_catalog_dir());
-    if (!options.catalog_dir.empty()) catalog.load_directory(options.catalog_dir);
+    Catalog catalog = Catalog::load(options.catalog_dir);
     EventFormats formats;
     tep_event* kfree_skb = formats.load(tracefs.path(), "skb", "kfree_skb");
     if (!kfree_skb)

@@ -27,6 +27,7 @@
 #include "read/perf_record.h"
 #include "track/comm_cache.h"
 #include "track/lifecycle.h"
+#include "track/side_band.h"
 
 namespace ftnt {
 namespace {
@@ -210,21 +211,10 @@ class PathPipeline {
 
     void on_record(const OwnedRecord& record) {
         std::span<const uint8_t> bytes(record.bytes);
-        auto header = read_record_header(bytes);
-        switch (header->type) {
-            case PERF_RECORD_LOST:
-                if (auto lost = parse_lost(bytes, default_sample_type()))
-                    output_.notice_lost(lost->cpu, lost->lost, lost->time);
-                return;
-            case PERF_RECORD_COMM:
-                if (auto task = parse_comm(bytes)) comms_.renamed(task->tid, task->comm);
-                return;
-            case PERF_RECORD_FORK:
-                if (auto fork = parse_fork(bytes)) comms_.forked(fork->tid, fork->ptid);
-                return;
-            default:
-                break;
-        }
+        if (handle_side_band(bytes, comms_, [&](const LostRecord& lost) {
+                output_.notice_lost(lost.cpu, lost.lost, lost.time);
+            }))
+            return;
         auto id = sample_identifier(bytes);
         const TracepointRequest* request = id ? reader_.request_of(*id) : nullptr;
         const AttachedProbe* probe = request ? attachment_.find(request->tracepoint_id) : nullptr;
@@ -346,18 +336,8 @@ int run_path_mode(const Options& o) {
     uint32_t netns = o.netns_current   ? current_netns_inode()
                      : o.netns.empty() ? 0
                                        : netns_inode(o.netns);
-    Catalog catalog;
-    catalog.load_directory(default_catalog_dir());
-    if (!o.catalog_dir.empty()) catalog.load_directory(o.catalog_dir);
-    std::unique_ptr<KernelTypes> types;
-    std::optional<SkbLayout> layout;
-    std::string offsets_error;
-    try {
-        types = KernelTypes::find(o.btf, o.vmlinux, kernel_release());
-        layout = SkbLayout::from(*types);
-    } catch (const KernelError& error) {
-        offsets_error = error.what();
-    }
+    Catalog catalog = Catalog::load(o.catalog_dir);
+    auto [types, layout, offsets_error] = load_kernel_offsets(o.btf, o.vmlinux);
     if (features.kprobe_events && !layout)
         throw KernelError("struct offsets for kprobe fetchargs: " + offsets_error);
     auto functions = ProbeableFunctions::read(tracefs.path());

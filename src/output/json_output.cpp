@@ -6,12 +6,6 @@
 namespace ftnt {
 namespace {
 
-std::string hex(uint64_t value) {
-    std::ostringstream out;
-    out << "0x" << std::hex << value;
-    return out.str();
-}
-
 class JsonOutput : public OutputFormat {
   public:
     JsonOutput(std::ostream& out, TimeFormat time) : out_(out), time_(time) {}
@@ -29,7 +23,7 @@ class JsonOutput : public OutputFormat {
             o.field("reason", *view.reason);
         else
             o.null_field("reason");
-        o.field("location", view.location).field("skb", hex(e.skb));
+        o.field("location", view.location).field("skb", hex_string(e.skb));
         if (!view.source.empty()) o.field("source", view.source);
         if (e.tuple) write_tuple(o, *e.tuple);
         if (!e.stack.empty() || !view.stack.empty()) o.field("stack", view.stack);

@@ -33,6 +33,12 @@ void write_json_string(std::ostream& out, std::string_view text) {
     out << '"';
 }
 
+std::string hex_string(uint64_t value) {
+    char text[24];
+    std::snprintf(text, sizeof text, "0x%llx", static_cast<unsigned long long>(value));
+    return text;
+}
+
 JsonObject::JsonObject(std::ostream& out) : out_(out) {
     out_ << '{';
 }

@@ -35,5 +35,7 @@ class JsonObject {
 };
 
 void write_json_string(std::ostream& out, std::string_view text);
+// "0xffff888100001000"
+std::string hex_string(uint64_t value);
 
 }  // namespace ftnt

@@ -8,12 +8,6 @@
 namespace ftnt {
 namespace {
 
-std::string hex(uint64_t value) {
-    std::ostringstream out;
-    out << "0x" << std::hex << value;
-    return out.str();
-}
-
 std::string extra_value(const PathEvent& e, const char* name) {
     for (const auto& [key, value] : e.extra)
         if (key == name) return value;
@@ -22,7 +16,7 @@ std::string extra_value(const PathEvent& e, const char* name) {
 
 // Kernel pointers (skb_clone's) read as large negative numbers: show them in hex.
 std::string format_retval(int64_t value) {
-    return value < -4096 ? hex(static_cast<uint64_t>(value)) : std::to_string(value);
+    return value < -4096 ? hex_string(static_cast<uint64_t>(value)) : std::to_string(value);
 }
 
 class PathText : public PathOutput {
@@ -33,7 +27,7 @@ class PathText : public PathOutput {
 
     void packet(const Lifecycle& lifecycle, const std::vector<PathEventView>& views) override {
         double micros = static_cast<double>(lifecycle.last_ns() - lifecycle.first_ns()) / 1000.0;
-        out_ << "packet skb " << hex(lifecycle.first_skb) << ": " << lifecycle.events.size()
+        out_ << "packet skb " << hex_string(lifecycle.first_skb) << ": " << lifecycle.events.size()
              << " events, " << std::fixed << std::setprecision(1) << micros << " us"
              << std::defaultfloat << '\n';
         for (const auto& view : views) line(view, "  ");
@@ -64,7 +58,8 @@ class PathText : public PathOutput {
             for (const auto& [name, value] : e.extra) out_ << ' ' << name << '=' << value;
         if (!v.location.empty()) out_ << " at " << v.location;
         if (options_.detail)
-            out_ << "  cpu" << e.cpu << ' ' << e.tid << '/' << v.comm << " skb " << hex(e.skb);
+            out_ << "  cpu" << e.cpu << ' ' << e.tid << '/' << v.comm << " skb "
+                 << hex_string(e.skb);
         out_ << '\n';
         for (std::size_t i = 0; i < v.stack.size(); ++i)
             out_ << indent << "    #" << i << ' ' << v.stack[i] << '\n';
@@ -78,7 +73,10 @@ void write_event_fields(JsonObject& o, const PathEventView& v, const PathOutputO
     const PathEvent& e = *v.event;
     o.field("type", "event").field_seconds("ts", e.time_ns);
     if (options.time.wall_clock) o.field("date", format_time(e.time_ns, options.time));
-    o.field("func", e.func).field("skb", hex(e.skb)).field("netns", e.netns).field("dev", e.dev);
+    o.field("func", e.func)
+        .field("skb", hex_string(e.skb))
+        .field("netns", e.netns)
+        .field("dev", e.dev);
     o.field("ifindex", static_cast<uint64_t>(static_cast<uint32_t>(e.ifindex)));
     o.field("pkt_type", pkt_type_name(e.pkt_type)).field("len", e.len);
     if (e.packet) {
@@ -113,7 +111,7 @@ class PathJson : public PathOutput {
     void packet(const Lifecycle& lifecycle, const std::vector<PathEventView>& views) override {
         for (const auto& view : views) event(view);
         JsonObject o(out_);
-        o.field("type", "packet").field("skb", hex(lifecycle.first_skb));
+        o.field("type", "packet").field("skb", hex_string(lifecycle.first_skb));
         o.field("latency_ns", lifecycle.last_ns() - lifecycle.first_ns());
         auto& events = o.raw_field("events");
         events << '[';

@@ -84,6 +84,13 @@ void Catalog::load_directory(const std::string& dir) {
     }
 }
 
+Catalog Catalog::load(const std::string& extra_dir) {
+    Catalog catalog;
+    catalog.load_directory(default_catalog_dir());
+    if (!extra_dir.empty()) catalog.load_directory(extra_dir);
+    return catalog;
+}
+
 std::vector<const CatalogEntry*> Catalog::with(const std::string& key,
                                                const std::string& value) const {
     std::vector<const CatalogEntry*> out;

@@ -28,6 +28,8 @@ struct CatalogEntry {
 
 class Catalog {
   public:
+    // The shipped catalog plus, when given, the user's --catalog directory.
+    static Catalog load(const std::string& extra_dir);
     // Loads every *.def file of the directory, in name order. Throws UsageError naming
     // file:line for a bad entry.
     void load_directory(const std::string& dir);

@@ -1,6 +1,7 @@
 #include "plan/skb_layout.h"
 
 #include "core/errors.h"
+#include "discover/kernel_env.h"
 
 namespace ftnt {
 namespace {
@@ -52,6 +53,17 @@ SkbLayout SkbLayout::from(const KernelTypes& types) {
     }
     l.source = "BTF " + types.source();
     return l;
+}
+
+KernelOffsets load_kernel_offsets(const std::string& btf, const std::string& vmlinux) {
+    KernelOffsets offsets;
+    try {
+        offsets.types = KernelTypes::find(btf, vmlinux, kernel_release());
+        offsets.layout = SkbLayout::from(*offsets.types);
+    } catch (const KernelError& error) {
+        offsets.error = error.what();
+    }
+    return offsets;
 }
 
 }  // namespace ftnt

@@ -1,6 +1,7 @@
 // The struct offsets path tracing fetches through, resolved once per run from BTF.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -20,5 +21,14 @@ struct SkbLayout {
     // Throws KernelError naming the member it could not find.
     static SkbLayout from(const KernelTypes& types);
 };
+
+// The run's type information and the layout taken from it, or why there is none.
+struct KernelOffsets {
+    std::unique_ptr<KernelTypes> types;
+    std::optional<SkbLayout> layout;
+    std::string error;
+};
+// --btf, else --vmlinux, else the running kernel's BTF or debuginfo (KernelTypes::find).
+KernelOffsets load_kernel_offsets(const std::string& btf, const std::string& vmlinux);
 
 }  // namespace ftnt
