@@ -20,6 +20,9 @@ std::string tracefs_file(const char* name) {
     return "";
 }
 
+// Attaching ~70 kprobes under software emulation takes seconds, more on a loaded machine.
+constexpr int kAttachSeconds = 120;
+
 class PathGuest : public ::testing::Test {
   protected:
     void SetUp() override {
@@ -36,7 +39,7 @@ class PathGuest : public ::testing::Test {
                                  const std::function<void()>& traffic) {
         args.insert(args.begin(), {"-o", "json"});
         ToolRun tool(args);
-        EXPECT_TRUE(tool.wait_ready()) << tool.stderr_text();
+        EXPECT_TRUE(tool.wait_ready(kAttachSeconds)) << tool.stderr_text();
         traffic();
         usleep(1'500'000);  // TCG is slow: let the last events reach the ring
         EXPECT_EQ(tool.stop(SIGINT), 0) << tool.stderr_text();
@@ -243,7 +246,7 @@ TEST_F(SourceLinesGuest, DropOfAClosedPortNamesTcpIpv4C) {
     NetnsPair ns("src");
     // (No -D: before 6.10 no tracepoint tells a reset-less drop's ports, see --drop.)
     ToolRun tool({"--drop", "-o", "json", "--reason", "NO_SOCKET", "--drop-stack"});
-    ASSERT_TRUE(tool.wait_ready()) << tool.stderr_text();
+    ASSERT_TRUE(tool.wait_ready(kAttachSeconds)) << tool.stderr_text();
     tcp_connect(ns.a(), NetnsPair::kAddrB, 7120);
     usleep(1'500'000);
     ASSERT_EQ(tool.stop(SIGINT), 0);

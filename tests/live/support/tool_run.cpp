@@ -56,8 +56,8 @@ ToolRun::~ToolRun() {
     ::unlink(err_path_.c_str());
 }
 
-bool ToolRun::wait_ready() {
-    for (int i = 0; i < 150; ++i) {
+bool ToolRun::wait_ready(int seconds) {
+    for (int i = 0; i < seconds * 10; ++i) {
         if (stderr_text().find("ftnettrace: tracing ") != std::string::npos) return true;
         if (wait_exit(0) != -1000) return false;
         std::this_thread::sleep_for(std::chrono::milliseconds(100));

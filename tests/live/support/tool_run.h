@@ -17,7 +17,7 @@ class ToolRun {
 
     // Waits until stderr says "ftnettrace: tracing ..." (every mode prints it once attached):
     // true, or false when the run ended or 15 s passed.
-    bool wait_ready();
+    bool wait_ready(int seconds = 15);
     // Sends a signal and waits up to 15 s for the exit; returns the exit code (-signal if killed).
     int stop(int signal);
     // Waits up to `seconds` for the run to end by itself; returns the exit code or -1000.
