@@ -1,32 +1,32 @@
 #include <sstream>
 
+#include "address_map.h"
 #include "debug_image.h"
 #include "debuginfo_paths.h"
 #include "ftnettrace/symbolize.h"
+#include "module_images.h"
 
 namespace ftnt::symbolize {
 
 Symbolizer::Symbolizer(const Kallsyms& symbols, const DebugInfoOptions& options)
-    : symbols_(symbols), options_(options) {
+    : symbols_(symbols), options_(options), modules_(std::make_unique<ModuleImages>(options)) {
     auto found = find_vmlinux(options_);
-    if (!found.path.empty()) {
-        try {
-            vmlinux_ = DebugImage::open(found.path);
-            auto runtime_text = symbols_.address_of("_text");
-            auto image_text = vmlinux_->symbols_named("_text");
-            if (runtime_text && !image_text.empty())
-                slide_ = static_cast<int64_t>(*runtime_text - image_text.front().address);
-        } catch (const std::exception& error) {
-            found.why = error.what();
-            vmlinux_.reset();
-        }
+    if (!found.image) {
+        status_ = "source lines: not available (" + found.why + "); locations are sym+off";
+        return;
     }
-    if (vmlinux_ && !vmlinux_->has_lines()) {
-        found.why = found.path + " has no DWARF line information";
-        vmlinux_.reset();
-    }
-    status_ = vmlinux_ ? "source lines: from " + found.path
-                       : "source lines: not available (" + found.why + "); locations are sym+off";
+    vmlinux_ = std::move(found.image);
+    status_ = "source lines: from " + vmlinux_->path();
+    if (!found.build_id_checked)
+        status_ += " (build ID not checked: " + options_.notes_path + " unreadable)";
+    auto image_text = vmlinux_->symbols_named("_text");
+    auto slide = kaslr_slide(
+        symbols_.address_of("_text"),
+        image_text.empty() ? std::nullopt : std::optional<uint64_t>(image_text.front().address));
+    if (slide)
+        slide_ = *slide;
+    else
+        status_ += " (no _text to take the KASLR slide from: taken as 0)";
 }
 
 Symbolizer::~Symbolizer() = default;
@@ -35,34 +35,17 @@ std::string Symbolizer::status_line() const {
     return status_;
 }
 
-DebugImage* Symbolizer::module_image(const std::string& module) {
-    auto it = modules_.find(module);
-    if (it != modules_.end()) return it->second.get();
-    std::unique_ptr<DebugImage> image;
-    for (const auto& path : module_candidates(options_, module)) {
-        try {
-            image = DebugImage::open(path);
-            if (image->has_lines()) break;
-            image.reset();
-        } catch (const std::exception&) {
-        }
-    }
-    return (modules_[module] = std::move(image)).get();
-}
-
 std::vector<SourceFrame> Symbolizer::frames_for(uint64_t address) {
-    if (!vmlinux_) return {};
     auto where = symbols_.lookup(address);
     if (!where) return {};
     const KernelSymbol& symbol = *where->symbol;
     if (symbol.module.empty())
-        return vmlinux_->frames(static_cast<uint64_t>(static_cast<int64_t>(address) - slide_));
-    // A module is relocatable: its symbol's place in the .ko plus the same offset.
-    DebugImage* image = module_image(symbol.module);
+        return vmlinux_ ? vmlinux_->frames(image_address(address, slide_))
+                        : std::vector<SourceFrame>{};
+    DebugImage* image = modules_->find(symbol.module);
     if (!image) return {};
-    auto matches = image->symbols_named(symbol.name);
-    if (matches.empty()) return {};
-    return image->frames(matches.front().address + where->offset);
+    auto in_image = module_image_address(symbols_, *where, image->symbols_named(symbol.name));
+    return in_image ? image->frames(*in_image) : std::vector<SourceFrame>{};
 }
 
 const Symbolizer::Result& Symbolizer::resolve(uint64_t address, bool return_address) {
@@ -76,12 +59,12 @@ const Symbolizer::Result& Symbolizer::resolve(uint64_t address, bool return_addr
 
 std::vector<std::string> format_frames(const std::vector<SourceFrame>& frames) {
     std::vector<std::string> lines;
-    for (std::size_t i = 0; i < frames.size(); ++i) {
+    for (const auto& frame : frames) {
         std::ostringstream line;
-        if (i) line << "(inlined by) ";
-        line << frames[i].function << " at " << frames[i].file << ':';
-        if (frames[i].line)
-            line << frames[i].line;
+        if (frame.inlined_by) line << "(inlined by) ";
+        line << frame.function << " at " << frame.file << ':';
+        if (frame.line)
+            line << frame.line;
         else
             line << '?';
         lines.push_back(line.str());

@@ -1,8 +1,10 @@
+// Symbols of an image sized as kallsyms sizes them, its build ID, section offsets of a
+// relocatable module, and compressed modules read like plain ones.
 #include "debug_image.h"
 
 #include <gtest/gtest.h>
 
-#include <sstream>
+#include <map>
 
 #include "elf_fixture.h"
 
@@ -12,98 +14,92 @@ namespace {
 class DebugImageTest : public ::testing::Test {
   protected:
     void SetUp() override {
-        char pattern[] = "/tmp/ftnt-symbolize-XXXXXX";
-        dir_ = ::mkdtemp(pattern);
-        path_ = test::build_fixture(dir_);
-        ASSERT_FALSE(path_.empty()) << "gcc could not build the fixture";
-        image_ = DebugImage::open(path_);
+        program_ = test::build_fixture(dir_.path());
+        module_ = test::build_module(dir_.path());
+        ASSERT_FALSE(program_.empty());
+        ASSERT_FALSE(module_.empty());
     }
-    void TearDown() override { std::system(("rm -rf " + dir_).c_str()); }
-
-    // binutils addr2line -fi on the same file and address, as (function, file:line) frames
-    // with directories and "(discriminator N)" left out.
-    std::vector<std::string> addr2line(uint64_t elf_address) {
-        std::ostringstream hex;
-        hex << "0x" << std::hex << elf_address;
-        std::istringstream lines(test::run("addr2line -fi -e " + path_ + " " + hex.str()));
-        std::vector<std::string> frames;
-        std::string function, location;
-        while (std::getline(lines, function) && std::getline(lines, location)) {
-            location = location.substr(0, location.find(" ("));
-            frames.push_back(function + " " + location.substr(location.rfind('/') + 1));
-        }
-        return frames;
-    }
-    std::vector<std::string> ours(uint64_t image_address) {
-        std::vector<std::string> frames;
-        for (const auto& f : image_->frames(image_address))
-            frames.push_back(f.function + " " + f.file.substr(f.file.rfind('/') + 1) + ":" +
-                             (f.line ? std::to_string(f.line) : "?"));
-        return frames;
-    }
-    // Every 3rd byte of a symbol that has a source line (alignment padding has none, and
-    // there the two tools guess differently): the library and addr2line agree at each.
-    void compare_across(const DebugImage::Symbol& symbol) {
-        ASSERT_GT(symbol.size, 0u) << symbol.name;
-        int compared = 0;
-        for (uint64_t offset = 0; offset < symbol.size; offset += 3) {
-            uint64_t address = symbol.address + offset;
-            auto mine = ours(address);
-            auto reference = addr2line(address - image_->bias());
-            if (reference.empty() || reference.front().ends_with(":?")) continue;
-            ++compared;
-            EXPECT_EQ(mine, reference) << "ours " << ::testing::PrintToString(mine) << " addr2line "
-                                       << ::testing::PrintToString(reference) << symbol.name
-                                       << "+0x" << std::hex << offset;
-        }
-        EXPECT_GT(compared, 0) << symbol.name;
-    }
-
-    std::string dir_, path_;
-    std::unique_ptr<DebugImage> image_;
+    test::TempDir dir_;
+    std::string program_, module_;
 };
 
-TEST_F(DebugImageTest, InlineChainEqualsAddr2line) {
-    auto api = image_->symbols_named("api");
-    ASSERT_EQ(api.size(), 1u);
-    compare_across(api[0]);
-    // Somewhere in api an inlined function is innermost and api outermost.
-    bool chain = false;
-    for (uint64_t offset = 0; offset < api[0].size; ++offset) {
-        auto frames = image_->frames(api[0].address + offset);
-        chain = chain || (frames.size() >= 2 && frames.front().function.starts_with("level") &&
-                          frames.back().function == "api");
+// `nm -n`'s text symbols of one section, each sized up to the next address.
+std::map<std::string, uint64_t> nm_sizes(const std::string& file, const std::string& first,
+                                         const std::string& last) {
+    std::istringstream lines(test::run("nm -n --defined-only " + file));
+    std::vector<std::pair<uint64_t, std::string>> symbols;
+    std::string line;
+    bool in = false;
+    while (std::getline(lines, line)) {
+        std::istringstream fields(line);
+        std::string address, type, name;
+        fields >> address >> type >> name;
+        in = in || name == first;
+        if (in && (type == "t" || type == "T"))
+            symbols.emplace_back(std::stoull(address, nullptr, 16), name);
+        if (name == last) break;
     }
-    EXPECT_TRUE(chain);
+    std::map<std::string, uint64_t> sizes;
+    for (std::size_t i = 0; i + 1 < symbols.size(); ++i)
+        if (symbols[i + 1].first != symbols[i].first)
+            sizes[symbols[i].second] = symbols[i + 1].first - symbols[i].first;
+    return sizes;
 }
 
-TEST_F(DebugImageTest, SameStaticNameInTwoUnitsIsTwoSymbols) {
-    auto helpers = image_->symbols_named("helper");
-    ASSERT_EQ(helpers.size(), 2u);
-    for (const auto& helper : helpers) compare_across(helper);
-    EXPECT_NE(ours(helpers[0].address), ours(helpers[1].address));
+TEST_F(DebugImageTest, SizesRunToTheNextSymbolLikeKallsyms) {
+    auto image = DebugImage::open(program_);
+    auto sizes = nm_sizes(program_, "api", "checked");
+    ASSERT_GE(sizes.size(), 2u);
+    for (const auto& [name, size] : sizes)
+        EXPECT_EQ(image->symbols_named(name).at(0).size, size) << name;
 }
 
-TEST_F(DebugImageTest, ColdPartEqualsAddr2line) {
-    auto cold = image_->symbols_named("checked.cold");
-    ASSERT_EQ(cold.size(), 1u) << "gcc did not split checked into a .cold part";
-    compare_across(cold[0]);
-    EXPECT_EQ(image_->frames(cold[0].address).at(0).function, "checked");
-    compare_across(image_->symbols_named("checked").at(0));
-}
-
-TEST_F(DebugImageTest, BuildIdIsRead) {
-    auto id = image_->build_id();
+TEST_F(DebugImageTest, BuildIdIsTheNotesOne) {
+    auto image = DebugImage::open(program_);
+    auto id = image->build_id();
     EXPECT_EQ(id.size(), 40u);
-    auto readelf = test::run("readelf -n " + path_);
-    EXPECT_NE(readelf.find(id), std::string::npos) << readelf;
+    auto readelf = test::run("readelf -n " + program_);
+    EXPECT_NE(readelf.find("Build ID: " + id), std::string::npos) << readelf;
 }
 
-TEST(BuildIdFromNotes, FindsTheGnuNote) {
-    // An ELF note as /sys/kernel/notes holds it: namesz 4, descsz 4, type 3, "GNU\0", desc.
-    std::string notes("\x04\0\0\0\x04\0\0\0\x03\0\0\0GNU\0\xde\xad\xbe\xef", 20);
-    EXPECT_EQ(build_id_from_notes(notes), "deadbeef");
-    EXPECT_EQ(build_id_from_notes(""), "");
+TEST_F(DebugImageTest, ModuleSymbolsHaveSectionOffsets) {
+    auto image = DebugImage::open(module_);
+    ASSERT_TRUE(image->relocatable());
+    // nm prints a relocatable file's symbols as offsets in their sections.
+    std::istringstream nm(test::run("nm --defined-only " + module_));
+    std::string address, type, name;
+    int checked = 0;
+    while (nm >> address >> type >> name) {
+        if (type != "t" && type != "T") continue;
+        auto found = image->symbols_named(name);
+        ASSERT_FALSE(found.empty()) << name;
+        bool any = false;
+        for (const auto& symbol : found)
+            any = any ||
+                  image->section_offset(symbol.address).offset == std::stoull(address, nullptr, 16);
+        EXPECT_TRUE(any) << name << " at " << address;
+        ++checked;
+    }
+    EXPECT_GE(checked, 7);
+}
+
+TEST_F(DebugImageTest, CompressedModulesReadAsThePlainOne) {
+    auto plain = DebugImage::open(module_);
+    auto api = plain->symbols_named("mod_api").at(0);
+    auto expected = test::as_addr2line(plain->frames(api.address + 8));
+    ASSERT_EQ(test::shell("xz -k -f " + module_ + " && zstd -q -k -f " + module_), 0);
+    for (const char* suffix : {".xz", ".zst"}) {
+        auto packed = DebugImage::open(module_ + suffix);
+        EXPECT_EQ(packed->build_id(), plain->build_id()) << suffix;
+        auto same = packed->symbols_named("mod_api").at(0);
+        EXPECT_EQ(test::as_addr2line(packed->frames(same.address + 8)), expected) << suffix;
+    }
+}
+
+TEST_F(DebugImageTest, UnreadableFilesThrowWithTheReason) {
+    EXPECT_THROW(DebugImage::open(dir_.path() + "/absent"), std::runtime_error);
+    std::ofstream(dir_.path() + "/garbage.ko.xz") << "not xz at all";
+    EXPECT_THROW(DebugImage::open(dir_.path() + "/garbage.ko.xz"), std::runtime_error);
 }
 
 }  // namespace

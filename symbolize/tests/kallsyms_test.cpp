@@ -64,5 +64,20 @@ TEST(Kallsyms, ZeroedAddressesAreDetected) {
     EXPECT_FALSE(symbols.lookup(0));
 }
 
+TEST(Kallsyms, SlidKernelWithAModuleAsThe61GuestShowedIt) {
+    auto symbols = Kallsyms::parse(read_fixture("kallsyms-6.1-guest-kaslr.txt"));
+    EXPECT_EQ(symbols.address_of("_text"), 0xffffffffb6c00000u);
+    // The guest's own faddr2line printed these for the same boot's addresses.
+    EXPECT_EQ(describe_address(symbols, 0xffffffffb74ac410 + 0x6d3), "tcp_v4_rcv+0x6d3/0xee0");
+    EXPECT_EQ(describe_address(symbols, 0xffffffffc057da80 + 0x10), "veth_xmit+0x10/0x270 [veth]");
+    // Listed after veth_set_channels.cold in the file, veth_enable_xdp still ends
+    // veth_set_channels.
+    EXPECT_EQ(describe_address(symbols, 0xffffffffc057ddf0 + 0x2ef),
+              "veth_set_channels+0x2ef/0x2f0 [veth]");
+    EXPECT_EQ(describe_address(symbols, 0xffffffffc057e0e0, false), "veth_enable_xdp+0x0 [veth]");
+    // Read-only data (__msg.85) names no code.
+    EXPECT_TRUE(symbols.find("__msg.85").empty());
+}
+
 }  // namespace
 }  // namespace ftnt::symbolize

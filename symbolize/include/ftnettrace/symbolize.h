@@ -17,8 +17,9 @@ namespace ftnt::symbolize {
 
 struct SourceFrame {
     std::string function;
-    std::string file;
-    int line = 0;
+    std::string file;         // as the DWARF names it: kernel-tree relative for a Debian vmlinux
+    int line = 0;             // 0: no line information
+    bool inlined_by = false;  // a caller the frame before was inlined into
 };
 
 struct DebugInfoOptions {
@@ -27,47 +28,65 @@ struct DebugInfoOptions {
     std::string notes_path = "/sys/kernel/notes";  // the running kernel's build ID
     std::string modules_root = "/lib/modules";
     std::string debug_root = "/usr/lib/debug";
+    std::string sys_module_root = "/sys/module";  // loaded modules' build IDs (notes/)
 };
 
 class DebugImage;
+class ModuleImages;
 
 class Symbolizer {
   public:
-    // Never throws for missing debug info: status_line() says what is missing.
+    // Opens the running kernel's vmlinux when one is found whose build ID matches
+    // notes_path (a named --vmlinux of another build is refused too). Never throws for
+    // missing or refused debug info: status_line() says what is missing and what to do.
     Symbolizer(const Kallsyms& symbols, const DebugInfoOptions& options);
     ~Symbolizer();
     Symbolizer(const Symbolizer&) = delete;
     Symbolizer& operator=(const Symbolizer&) = delete;
 
+    // "source lines: from FILE", or "source lines: not available (why); locations are sym+off".
     std::string status_line() const;
     bool has_source_lines() const { return vmlinux_ != nullptr; }
 
     struct Result {
-        std::string location;             // "tcp_v4_rcv+0x91"
+        std::string location;             // "tcp_v4_rcv+0x91", "veth_xmit+0x10 [veth]"
         std::vector<SourceFrame> frames;  // innermost first; empty without debug info
     };
-    // return_address: a stack frame after the first, looked up at addr-1 (the call itself).
+    // address: a runtime kernel address. return_address: a stack frame after the first,
+    // looked up at address-1 (the call instruction). Cached per (address, return_address);
+    // the reference stays valid for the Symbolizer's life.
     const Result& resolve(uint64_t address, bool return_address = false);
 
   private:
     std::vector<SourceFrame> frames_for(uint64_t address);
-    DebugImage* module_image(const std::string& module);
 
     const Kallsyms& symbols_;
     DebugInfoOptions options_;
     std::unique_ptr<DebugImage> vmlinux_;
+    std::unique_ptr<ModuleImages> modules_;
     int64_t slide_ = 0;
     std::string status_;
-    std::map<std::string, std::unique_ptr<DebugImage>> modules_;  // null: no debug info
     std::unordered_map<uint64_t, Result> cache_;
 };
 
-// `ftnettrace faddr2line [--vmlinux FILE] FUNC+0xOFF[/0xSIZE]|0xADDR ...`: every symbol of
-// that name is tried, a size that does not match is said, an offset past the end is an error.
-// Raw addresses are runtime addresses of the running kernel (kallsyms and the KASLR slide).
-// Returns the process exit code (0, 1 when an input could not be resolved, 2 bad input).
+// `ftnettrace faddr2line [--vmlinux FILE] FUNC+0xOFF[/0xSIZE]|0xADDR ...`, printed as the
+// kernel's scripts/faddr2line prints it ("FUNC+0xOFF/0xSIZE:" then "func at file:line" and
+// "(inlined by) func at file:line" lines). Every symbol of that name is tried, one whose size
+// differs from /0xSIZE is skipped with a message, an offset past the end is an error.
+//
+// Build IDs: FUNC+0xOFF names a place in the file itself, so a --vmlinux FILE (a vmlinux or a
+// module's .ko) is used whatever its build ID (it may come from another machine's oops).
+// A raw 0xADDR is a runtime address of the running kernel: it goes through /proc/kallsyms and
+// the KASLR slide, which is only meaningful in the running kernel's own vmlinux, so there a
+// --vmlinux FILE whose build ID differs from notes_path is refused (exit 1, with the reason).
+// Without --vmlinux both forms use the running kernel's vmlinux found as Symbolizer finds it.
+// FUNC+0xOFF of a module function (not in the vmlinux, listed in kallsyms) uses its .ko.
+// Returns the process exit code: 0, 1 when an input could not be resolved, 2 on bad input.
 int run_faddr2line(const std::vector<std::string>& inputs, const DebugInfoOptions& options,
                    const Kallsyms& symbols, std::ostream& out, std::ostream& err);
+// The same, reading /proc/kallsyms only when an input is a raw address.
+int run_faddr2line(const std::vector<std::string>& inputs, const DebugInfoOptions& options,
+                   std::ostream& out, std::ostream& err);
 
 // "func at file:line" / "(inlined by) func at file:line", innermost first.
 std::vector<std::string> format_frames(const std::vector<SourceFrame>& frames);
