@@ -60,6 +60,9 @@ void add_netfilter_options(CLI::App& app, Options& o) {
                  "verdicts");
     app.add_flag("--log-invalid", o.log_invalid,
                  "Add a rate-limited LOG rule for ctstate INVALID and show what it logs");
+    app.add_flag("--steps-only", o.steps_only,
+                 "With --iptables-trace: print the firewall steps on their own instead of "
+                 "joining them to each packet's path (the default where kprobes exist)");
 }
 
 void add_path_options(CLI::App& app, Options& o) {
@@ -68,6 +71,9 @@ void add_path_options(CLI::App& app, Options& o) {
     app.add_flag("--basic", o.basic, "Print each event as it comes instead of whole packets");
     app.add_flag("--detail", o.detail, "Add cpu, pid, comm and skb address to each event");
     app.add_flag("--ret", o.returns, "Add return values (kretprobes)");
+    app.add_flag("--hooks", o.hooks,
+                 "At nf_hook_slow: the hook functions registered on that hook, and which "
+                 "family and hook it is");
     app.add_option("--trace-stack", o.trace_stack, "Kernel stack at these functions (FUNC[,FUNC])");
     app.add_option("--min-latency", o.min_latency_ms, "Only packets that lived longer than MS")
         ->check(CLI::NonNegativeNumber);
@@ -142,6 +148,10 @@ ParseResult parse_command_line(int argc, char** argv) {
     if (o.check) o.mode = Mode::Check;
     if (faddr->parsed()) o.mode = Mode::Faddr2line;
     if (netfilter) o.mode = Mode::IptablesTrace;
+    if (o.steps_only && !netfilter) {
+        std::cerr << "ftnettrace: --steps-only goes with --iptables-trace or --log-invalid\n";
+        return {std::nullopt, kExitUsage};
+    }
     if (o.interval_seconds > 0 && !o.summary) {
         std::cerr << "ftnettrace: --interval goes with --summary\n";
         return {std::nullopt, kExitUsage};

@@ -17,6 +17,7 @@ struct Options {
     bool cleanup = false;         // --cleanup
     bool iptables_trace = false;  // --iptables-trace
     bool log_invalid = false;     // --log-invalid (alone or with --iptables-trace)
+    bool steps_only = false;      // --steps-only: firewall steps alone, not joined to paths
     // Packet filters shared by the modes (raw text; filters/ parses and checks them).
     std::string saddr, daddr, addr;  // -s -d --addr
     std::string sport, dport, port;  // -S -D -P
@@ -32,6 +33,7 @@ struct Options {
     bool basic = false;
     bool detail = false;
     bool returns = false;     // --ret
+    bool hooks = false;       // --hooks: nf_hook_slow's hook functions
     std::string trace_stack;  // --trace-stack FUNC[,...]
     double min_latency_ms = 0;
     std::vector<std::string> kprobes;            // --kprobe 'FUNC [name=FETCHARG ...]'

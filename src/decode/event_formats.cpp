@@ -50,6 +50,10 @@ unsigned FieldRef::size() const {
 unsigned FieldRef::offset() const {
     return field_ ? static_cast<unsigned>(field_->offset) : 0;
 }
+bool FieldRef::is_signed() const {
+    return field_ && (field_->flags & TEP_FIELD_IS_SIGNED);
+}
+
 bool FieldRef::is_array() const {
     return field_ && (field_->flags & TEP_FIELD_IS_ARRAY);
 }

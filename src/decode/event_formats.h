@@ -40,6 +40,7 @@ class FieldRef {
     unsigned size() const;
     unsigned offset() const;
     bool is_array() const;
+    bool is_signed() const;
     std::optional<uint64_t> number(std::span<const uint8_t> raw) const;
     // The field's bytes (for arrays such as saddr[4] or a sockaddr_in6).
     std::span<const uint8_t> bytes(std::span<const uint8_t> raw) const;

@@ -76,6 +76,7 @@ std::optional<PacketDetails> decode_headers(std::span<const uint8_t> w, filters:
         if (!ip || *ip + 20 > w.size()) return std::nullopt;
         d.tuple.family = 4;
         d.ip_protocol = w[*ip + 9];
+        d.ip_id = be16(w, *ip + 4);
         std::memcpy(d.tuple.saddr.data(), &w[*ip + 12], 4);
         std::memcpy(d.tuple.daddr.data(), &w[*ip + 16], 4);
         bool first_fragment = (be16(w, *ip + 6) & 0x1fff) == 0;

@@ -19,6 +19,7 @@ struct PacketDetails {
     int icmp_type = -1, icmp_code = -1;
     uint16_t icmp_id = 0, icmp_seq = 0;
     bool has_l4 = false;
+    std::optional<uint16_t> ip_id;  // IPv4 identification
 };
 
 // `window` starts at header_window_offset(layer) from skb->data; `ethertype` is host order.

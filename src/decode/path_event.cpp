@@ -48,7 +48,11 @@ bool PathEventDecoder::decode(std::span<const uint8_t> raw, PathEvent& out) cons
     out.func = func_;
     out.frees_skb = frees_;
     if (ret_) {
-        out.retval = static_cast<int64_t>(ret_.number(raw).value_or(0));
+        uint64_t value = ret_.number(raw).value_or(0);
+        // A ret_type s32 field holds an int: sign-extend it.
+        out.retval = ret_.size() == 4 && ret_.is_signed()
+                         ? static_cast<int64_t>(static_cast<int32_t>(value))
+                         : static_cast<int64_t>(value);
         return true;
     }
     if (!skb_) return false;

@@ -3,9 +3,11 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <deque>
 #include <iomanip>
 #include <iostream>
 #include <map>
+#include <optional>
 
 #include <event-parse.h>
 #include "attach/dynamic_event.h"
@@ -21,6 +23,9 @@
 #include "discover/tracefs_features.h"
 #include "discover/tracefs_mount.h"
 #include "ftnettrace/filters.h"
+#include "netfilter/firewall_trace.h"
+#include "netfilter/namespace.h"
+#include "netfilter/step_output.h"
 #include "output/path_output.h"
 #include "plan/path_plan.h"
 #include "read/perf_reader.h"
@@ -28,6 +33,7 @@
 #include "track/comm_cache.h"
 #include "track/lifecycle.h"
 #include "track/side_band.h"
+#include "track/step_join.h"
 
 namespace ftnt {
 namespace {
@@ -249,6 +255,32 @@ class PathPipeline {
 
     void flush_idle() { tracker_.flush_idle(monotonic_now_ns(), 2'000'000'000ull); }
     void flush_all() { tracker_.flush_all(); }
+
+    // --iptables-trace: steps wait in `join` for their packet; finished packets wait a
+    // little for their steps (the kernel log and the trace socket are read after the ring).
+    void join_firewall_steps(StepJoin& join, netfilter::StepOutput& alone) {
+        join_ = &join;
+        steps_alone_ = &alone;
+    }
+    void on_step(const netfilter::TraceStep& step) {
+        if (o_.basic) {
+            steps_alone_->step(step);
+            return;
+        }
+        join_->add(step, monotonic_now_ns());
+    }
+    void release_waiting(bool all) {
+        uint64_t now = monotonic_now_ns();
+        while (!waiting_.empty() && (all || now > waiting_.front().last_ns() + kStepSettleNs)) {
+            join_->take_for(waiting_.front());
+            joined_steps_ += waiting_.front().firewall.size();
+            show(waiting_.front());
+            waiting_.pop_front();
+        }
+        for (const auto& step : join_->take_unjoined(all ? UINT64_MAX : now - kUnjoinedAfterNs))
+            steps_alone_->step(step);
+    }
+    uint64_t joined_steps() const { return joined_steps_; }
     bool limit_reached() const { return o_.count && shown_ >= o_.count; }
     uint64_t events_seen() const { return events_seen_; }
     uint64_t shown() const { return shown_; }
@@ -293,12 +325,25 @@ class PathPipeline {
         if (e.location) v.location = namer_.name(e.location).with_line();
         for (std::size_t i = 0; i < e.stack.size(); ++i)
             v.stack.push_back(namer_.name(e.stack[i], i > 0).with_line());
+        for (uint64_t function : hook_functions(e)) {
+            const auto& location = namer_.name(function).location;
+            v.hooks.push_back(location.substr(0, location.find('+')));
+        }
         return v;
     }
 
     void finished(Lifecycle& lifecycle) {
+        if (o_.basic) return;
+        if (join_) {
+            waiting_.push_back(lifecycle);
+            return;
+        }
+        show(lifecycle);
+    }
+
+    void show(const Lifecycle& lifecycle) {
         double latency_ms = static_cast<double>(lifecycle.last_ns() - lifecycle.first_ns()) / 1e6;
-        if (o_.basic || latency_ms < o_.min_latency_ms || limit_reached()) return;
+        if (latency_ms < o_.min_latency_ms || limit_reached()) return;
         ++shown_;
         std::vector<PathEventView> views;
         for (const auto& e : lifecycle.events) views.push_back(view_of(e));
@@ -319,6 +364,12 @@ class PathPipeline {
     uint8_t tcp_flags_;
     uint64_t events_seen_ = 0;
     uint64_t shown_ = 0;
+    static constexpr uint64_t kStepSettleNs = 300'000'000;
+    static constexpr uint64_t kUnjoinedAfterNs = 3'000'000'000ull;
+    StepJoin* join_ = nullptr;
+    netfilter::StepOutput* steps_alone_ = nullptr;
+    std::deque<Lifecycle> waiting_;
+    uint64_t joined_steps_ = 0;
 };
 
 }  // namespace
@@ -358,6 +409,7 @@ int run_path_mode(const Options& o) {
     in.selection = split(o.trace);
     in.stack_at = split(o.trace_stack);
     in.returns = o.returns;
+    in.hooks = o.hooks;
     in.adhoc = parse_adhoc_probes(o.kprobes, o.kretprobes);
     in.group = group;
     in.tracefs_events = tracefs.path() + "/events";
@@ -389,17 +441,36 @@ int run_path_mode(const Options& o) {
     PathPipeline pipeline(o, filter, netns, plan.kprobes, attachment, reader, reasons, namer,
                           *output);
     auto handle = [&](const OwnedRecord& record) { pipeline.on_record(record); };
+    bool firewall_wanted = o.iptables_trace || o.log_invalid;
+    std::unique_ptr<netfilter::StepOutput> steps_alone;
+    StepJoin join;
+    if (firewall_wanted) {
+        steps_alone = o.output == OutputKind::Json
+                          ? netfilter::make_step_json_output(std::cout, output_options.time)
+                          : netfilter::make_step_text_output(std::cout, output_options.time);
+        pipeline.join_firewall_steps(join, *steps_alone);
+    }
+    auto on_step = [&](const netfilter::TraceStep& step) { pipeline.on_step(step); };
+    auto on_invalid = [&](const netfilter::InvalidEvent& event) { steps_alone->invalid(event); };
 
     // read -> decode -> track -> output
     auto start = Clock::now();
     auto last_flush = start;
     reader.enable();
+    // Rules after the probes: every traced packet has its path.
+    std::optional<netfilter::FirewallTrace> firewall;
+    if (firewall_wanted) firewall.emplace(o, filter, netfilter::resolve_netns(o.netns));
     std::cerr << "ftnettrace: tracing packets at " << attachment.attached() << " probe points"
               << (filter.empty() ? "" : " with the filter in the kernel where the point allows")
+              << (firewall ? "; firewall steps joined to them: " + firewall->description() : "")
               << "; Ctrl-C to stop\n";
     while (!stop.requested()) {
         reader.poll(100, stop.wake_fd());
         reader.release(false, handle);
+        if (firewall) {
+            firewall->drain(on_step, on_invalid);
+            pipeline.release_waiting(false);
+        }
         output->flush();
         if (Clock::now() - last_flush > std::chrono::seconds(1)) {
             last_flush = Clock::now();
@@ -414,6 +485,10 @@ int run_path_mode(const Options& o) {
     reader.poll(0, -1);
     reader.release(true, handle);
     pipeline.flush_all();
+    if (firewall) {
+        firewall->drain(on_step, on_invalid);
+        pipeline.release_waiting(true);
+    }
     reader.settle_lost([&](int cpu, uint64_t lost) {
         output->notice_lost(static_cast<uint32_t>(cpu), lost, monotonic_now_ns());
     });
@@ -422,6 +497,14 @@ int run_path_mode(const Options& o) {
               << (o.basic ? " events" : " packets") << " shown, " << reader.lost_total()
               << " lost, " << std::fixed << std::setprecision(2)
               << std::chrono::duration<double>(Clock::now() - start).count() << " s\n";
+    if (firewall) {
+        auto c = firewall->counts();
+        std::cerr << "ftnettrace: " << c.steps << " firewall steps (" << pipeline.joined_steps()
+                  << " joined to packets), " << c.invalid << " invalid packets, " << c.kmsg_lost
+                  << " kernel log records lost, " << c.netlink_overruns
+                  << " trace socket overruns, " << c.rules << " rules and " << c.tables
+                  << " tables removed\n";
+    }
     return kExitOk;
 }
 

@@ -59,7 +59,7 @@ std::optional<KmsgRecord> parse_kmsg_record(std::string_view raw) {
 std::optional<PacketInfo> parse_log_body(std::string_view body) {
     PacketInfo info;
     // LEN= and ID= come twice (IP header, then UDP/ICMP): the transport's are after PROTO=.
-    std::string_view proto, src, dst, sport, dport, type, code;
+    std::string_view proto, src, dst, sport, dport, type, code, ip_id, seq, ack, echo_id, echo_seq;
     bool seen_proto = false, seen_in = false;
     for (auto word : split_spaces(body)) {
         auto eq = word.find('=');
@@ -97,6 +97,16 @@ std::optional<PacketInfo> parse_log_body(std::string_view body) {
             type = value;
         } else if (seen_proto && key == "CODE" && code.empty()) {
             code = value;
+        } else if (!seen_proto && key == "ID" && ip_id.empty()) {
+            ip_id = value;
+        } else if (seen_proto && proto == "TCP" && key == "SEQ" && seq.empty()) {
+            seq = value;
+        } else if (seen_proto && proto == "TCP" && key == "ACK" && ack.empty()) {
+            ack = value;
+        } else if (seen_proto && proto != "TCP" && key == "ID" && echo_id.empty()) {
+            echo_id = value;
+        } else if (seen_proto && proto != "TCP" && key == "SEQ" && echo_seq.empty()) {
+            echo_seq = value;
         }
     }
     if (!seen_in || src.empty() || dst.empty()) return std::nullopt;
@@ -113,6 +123,15 @@ std::optional<PacketInfo> parse_log_body(std::string_view body) {
         tuple.has_ports = true;
     if (!type.empty()) to_number(type, info.icmp_type);
     if (!code.empty()) to_number(code, info.icmp_code);
+    auto optional_number = [](std::string_view text, auto& out) {
+        typename std::remove_reference_t<decltype(out)>::value_type value{};
+        if (to_number(text, value)) out = value;
+    };
+    optional_number(ip_id, info.ip_id);
+    optional_number(seq, info.tcp_seq);
+    optional_number(ack, info.tcp_ack);
+    optional_number(echo_id, info.echo_id);
+    optional_number(echo_seq, info.echo_seq);
     info.tuple = tuple;
     return info;
 }

@@ -12,6 +12,10 @@ uint16_t be16(std::span<const uint8_t> bytes, std::size_t at) {
     return static_cast<uint16_t>(bytes[at] << 8 | bytes[at + 1]);
 }
 
+uint32_t be32(std::span<const uint8_t> bytes, std::size_t at) {
+    return static_cast<uint32_t>(be16(bytes, at)) << 16 | be16(bytes, at + 2);
+}
+
 std::string l4_name(uint8_t protocol) {
     switch (protocol) {
         case 6:
@@ -96,6 +100,7 @@ void decode_trace_headers(std::span<const uint8_t> network, std::span<const uint
         std::copy_n(network.begin() + 12, 4, tuple.saddr.begin());
         std::copy_n(network.begin() + 16, 4, tuple.daddr.begin());
         packet.length = be16(network, 2);
+        packet.ip_id = be16(network, 4);
     } else if (version == 6 && network.size() >= 40) {
         tuple.family = 6;
         protocol = network[6];  // the first next header; extension headers are not walked
@@ -110,6 +115,10 @@ void decode_trace_headers(std::span<const uint8_t> network, std::span<const uint
         tuple.sport = be16(transport, 0);
         tuple.dport = be16(transport, 2);
         tuple.has_ports = true;
+        if (protocol == 6 && transport.size() >= 12) {
+            packet.tcp_seq = be32(transport, 4);
+            packet.tcp_ack = be32(transport, 8);
+        }
         if (protocol == 6 && transport.size() >= 14) {
             static const char* kNames[] = {"FIN", "SYN", "RST", "PSH", "ACK", "URG"};
             for (int bit = 0; bit < 6; ++bit) {
@@ -121,6 +130,12 @@ void decode_trace_headers(std::span<const uint8_t> network, std::span<const uint
     } else if ((protocol == 1 || protocol == 58) && transport.size() >= 2) {
         packet.icmp_type = transport[0];
         packet.icmp_code = transport[1];
+        bool echo = protocol == 1 ? (transport[0] == 8 || transport[0] == 0)
+                                  : (transport[0] == 128 || transport[0] == 129);
+        if (echo && transport.size() >= 8) {
+            packet.echo_id = be16(transport, 4);
+            packet.echo_seq = be16(transport, 6);
+        }
     }
     packet.tuple = tuple;
 }

@@ -16,6 +16,10 @@ struct PacketInfo {
     int icmp_type = -1, icmp_code = -1;
     std::string tcp_flags;  // "SYN ACK" as the LOG target prints them
     uint32_t length = 0;
+    // What tells one packet of a flow from the next (joining steps to packet paths).
+    std::optional<uint16_t> ip_id;  // IPv4 identification
+    std::optional<uint32_t> tcp_seq, tcp_ack;
+    std::optional<uint16_t> echo_id, echo_seq;  // ICMP/ICMPv6 echo request and reply
 };
 
 struct TraceStep {

@@ -1,8 +1,10 @@
 #include "output/path_output.h"
 
 #include <iomanip>
+#include <map>
 #include <sstream>
 
+#include "netfilter/step_output.h"
 #include "output/json_writer.h"
 
 namespace ftnt {
@@ -12,6 +14,15 @@ std::string extra_value(const PathEvent& e, const char* name) {
     for (const auto& [key, value] : e.extra)
         if (key == name) return value;
     return "";
+}
+
+// include/uapi/linux/netfilter.h NFPROTO_*, as nettrace names them.
+std::string family_name(const std::string& pf) {
+    static const std::map<std::string, std::string> kNames = {{"1", "inet"},   {"2", "ipv4"},
+                                                              {"3", "arp"},    {"5", "netdev"},
+                                                              {"7", "bridge"}, {"10", "ipv6"}};
+    auto it = kNames.find(pf);
+    return it == kNames.end() ? "pf" + pf : it->second;
 }
 
 // Kernel pointers (skb_clone's) read as large negative numbers: show them in hex.
@@ -31,6 +42,10 @@ class PathText : public PathOutput {
              << " events, " << std::fixed << std::setprecision(1) << micros << " us"
              << std::defaultfloat << '\n';
         for (const auto& view : views) line(view, "  ");
+        for (const auto& step : lifecycle.firewall)
+            out_ << "  firewall " << netfilter::step_location(step) << " → " << step.verdict
+                 << "  [" << step.backend << "]"
+                 << (step.rule_text.empty() ? "" : "  " + step.rule_text) << '\n';
         out_ << '\n';
     }
 
@@ -56,6 +71,10 @@ class PathText : public PathOutput {
             out_ << ' ' << verdict;
         else
             for (const auto& [name, value] : e.extra) out_ << ' ' << name << '=' << value;
+        if (!v.hooks.empty()) {
+            out_ << " hooks";
+            for (std::size_t i = 0; i < v.hooks.size(); ++i) out_ << (i ? "," : " ") << v.hooks[i];
+        }
         if (!v.location.empty()) out_ << " at " << v.location;
         if (options_.detail)
             out_ << "  cpu" << e.cpu << ' ' << e.tid << '/' << v.comm << " skb "
@@ -92,11 +111,36 @@ void write_event_fields(JsonObject& o, const PathEventView& v, const PathOutputO
     }
     if (e.retval) o.raw_field("ret") << *e.retval;
     if (e.reason) o.field("reason", *e.reason);
-    for (const auto& [name, value] : e.extra) o.field(name, value);
+    for (const auto& [name, value] : e.extra)
+        if (!name.starts_with("hook_")) o.field(name, value);
+    if (!v.hooks.empty()) o.field("hooks", v.hooks);
     if (auto verdict = netfilter_verdict(e); !verdict.empty()) o.field("verdict", verdict);
     if (!v.location.empty()) o.field("location", v.location);
     if (!v.stack.empty()) o.field("stack", v.stack);
     if (options.detail) o.field("cpu", e.cpu).field("pid", e.tid).field("comm", v.comm);
+}
+
+void write_firewall(std::ostream& out, const Lifecycle& lifecycle) {
+    out << '[';
+    for (std::size_t i = 0; i < lifecycle.firewall.size(); ++i) {
+        const auto& s = lifecycle.firewall[i];
+        std::ostringstream one;
+        {
+            JsonObject o(one);
+            o.field("backend", s.backend)
+                .field("family", s.family)
+                .field("table", s.table)
+                .field("chain", s.chain)
+                .field("step", s.kind);
+            if (s.rule) o.field("rule", uint64_t{*s.rule});
+            if (s.handle) o.field("handle", *s.handle);
+            o.field("verdict", s.verdict).field("rule_text", s.rule_text);
+        }
+        std::string text = one.str();
+        if (!text.empty() && text.back() == '\n') text.pop_back();
+        out << (i ? "," : "") << text;
+    }
+    out << ']';
 }
 
 class PathJson : public PathOutput {
@@ -126,6 +170,7 @@ class PathJson : public PathOutput {
             events << (i ? "," : "") << text;
         }
         events << ']';
+        if (!lifecycle.firewall.empty()) write_firewall(o.raw_field("firewall"), lifecycle);
     }
 
     void notice_lost(uint32_t cpu, uint64_t count, uint64_t time_ns) override {
@@ -163,10 +208,37 @@ std::string netfilter_verdict(const PathEvent& e) {
         return pf + "." + table + "." + (h < 5 ? kHooks[h] : hook) +
                (verdict.empty() ? "" : "." + verdict);
     }
+    if (table.empty() && !hook.empty() && !pf.empty()) {  // nf_hook_slow: ipv4.INPUT.DROP
+        // It returns 1 when the packet goes on, 0 when a hook stole or queued it, and
+        // -EPERM (or another -errno of NF_DROP_ERR) when a hook dropped it.
+        std::string outcome;
+        if (e.retval) outcome = *e.retval == 1 ? "ACCEPT" : *e.retval == 0 ? "STOLEN" : "DROP";
+        static const char* kArpHooks[] = {"IN", "OUT", "FORWARD"};
+        static const char* kNetdevHooks[] = {"INGRESS", "EGRESS"};
+        auto h = static_cast<std::size_t>(std::stoul(hook));
+        std::string name = pf == "3"   ? (h < 3 ? kArpHooks[h] : hook)
+                           : pf == "5" ? (h < 2 ? kNetdevHooks[h] : hook)
+                                       : (h < 5 ? kHooks[h] : hook);
+        return family_name(pf) + "." + name + (outcome.empty() ? "" : "." + outcome);
+    }
     auto chain = extra_value(e, "chain");
     if (!table.empty() && !chain.empty())  // nft_do_chain: table filter chain input DROP
         return "table " + table + " chain " + chain + (verdict.empty() ? "" : " " + verdict);
     return "";
+}
+
+std::vector<uint64_t> hook_functions(const PathEvent& e) {
+    auto count = extra_value(e, "hook_count");
+    if (count.empty()) return {};
+    auto start = extra_value(e, "hook_start");
+    std::vector<uint64_t> out;
+    unsigned long n = std::stoul(count);
+    for (unsigned long i = start.empty() ? 0 : std::stoul(start); i < n; ++i) {
+        auto value = extra_value(e, ("hook_fn" + std::to_string(i)).c_str());
+        if (value.empty()) break;  // more hooks than the catalog fetches
+        out.push_back(std::stoull(value));
+    }
+    return out;
 }
 
 std::string pkt_type_name(int pkt_type) {

@@ -13,7 +13,8 @@
 namespace ftnt {
 namespace {
 
-// "+{xt_table.name}(%di)" -> "+56(%di)": offsets from BTF or DWARF.
+// "+{xt_table.name}(%di)" -> "+56(%di)": offsets from BTF or DWARF; "{type.member+16}" adds
+// a constant (an element of an array member).
 std::optional<std::string> resolve_member_offsets(const std::string& text,
                                                   const KernelTypes& types) {
     std::string out;
@@ -24,11 +25,20 @@ std::optional<std::string> resolve_member_offsets(const std::string& text,
         auto close = text.find('}', open);
         if (close == std::string::npos) return std::nullopt;
         std::string path = text.substr(open + 1, close - open - 1);
+        uint64_t add = 0;
+        if (auto plus = path.find('+'); plus != std::string::npos) {
+            try {
+                add = std::stoull(path.substr(plus + 1), nullptr, 0);
+            } catch (const std::exception&) {
+                return std::nullopt;
+            }
+            path.resize(plus);
+        }
         auto dot = path.find('.');
         if (dot == std::string::npos) return std::nullopt;
         auto member = types.member(path.substr(0, dot), path.substr(dot + 1));
         if (!member) return std::nullopt;
-        out += text.substr(at, open - at) + std::to_string(member->byte_offset);
+        out += text.substr(at, open - at) + std::to_string(member->byte_offset + add);
         at = close + 1;
     }
     return out + text.substr(at);
@@ -134,7 +144,10 @@ void plan_kprobe(const CatalogEntry& e, const PathPlanInput& in, PathPlan& plan)
     p.filter = compiled.expression;
     p.exact_filter = compiled.exact;
     p.stack = wanted(in.stack_at, e.name);
-    if (auto fields = e.get("fields"); !fields.empty()) {
+    std::string fields = e.get("fields");
+    bool hooks = in.hooks && !e.get("hooks_fields").empty();
+    if (hooks) fields += " " + e.get("hooks_fields");
+    if (!trim(fields).empty()) {
         auto resolved = resolve_member_offsets(fields, *in.types);
         if (!resolved) {
             plan.skipped.push_back(e.name +
@@ -146,9 +159,9 @@ void plan_kprobe(const CatalogEntry& e, const PathPlanInput& in, PathPlan& plan)
         std::string word;
         while (words >> word) p.extra_names.push_back(word.substr(0, word.find('=')));
     }
-    if ((in.returns && e.get("ret") == "yes") || e.get("ret") == "always")
-        p.kretprobe =
-            KprobeSpec{event_name_for(e.name) + "_ret", function, "ret=$retval:s64", true};
+    if ((in.returns && e.get("ret") == "yes") || e.get("ret") == "always" || hooks)
+        p.kretprobe = KprobeSpec{event_name_for(e.name) + "_ret", function,
+                                 "ret=$retval:" + e.get("ret_type", "s64"), true};
     plan.probes.push_back(std::move(p));
 }
 

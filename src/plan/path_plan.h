@@ -63,6 +63,7 @@ struct PathPlanInput {
     std::vector<std::string> selection;  // -t: groups or names; empty = all
     std::vector<std::string> stack_at;   // --trace-stack functions
     bool returns = false;                // --ret
+    bool hooks = false;                  // --hooks: the catalog's hooks_fields too
     std::vector<AdhocProbe> adhoc;       // --kprobe, --kretprobe
     std::string group;                   // dynamic event group of this run
     std::string tracefs_events;          // <tracefs>/events

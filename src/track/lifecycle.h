@@ -10,13 +10,15 @@
 #include <vector>
 
 #include "decode/path_event.h"
+#include "netfilter/trace_step.h"
 
 namespace ftnt {
 
 struct Lifecycle {
     uint64_t first_skb = 0;
     std::vector<PathEvent> events;
-    std::set<uint64_t> live;  // skb addresses of this packet not freed yet
+    std::set<uint64_t> live;                     // skb addresses of this packet not freed yet
+    std::vector<netfilter::TraceStep> firewall;  // --iptables-trace steps joined to it
     uint64_t first_ns() const { return events.empty() ? 0 : events.front().time_ns; }
     uint64_t last_ns() const { return events.empty() ? 0 : events.back().time_ns; }
 };

@@ -45,6 +45,19 @@ TEST(Options, PathTracingIsTheDefaultMode) {
     EXPECT_EQ(parse({"--check", "--drop"}).exit_code, kExitUsage);
 }
 
+TEST(Options, FirewallStepsJoinThePathUnlessStepsOnly) {
+    auto joined = parse({"--iptables-trace", "--hooks", "-p", "icmp"});
+    ASSERT_TRUE(joined.options);
+    EXPECT_EQ(joined.options->mode, Mode::IptablesTrace);
+    EXPECT_TRUE(joined.options->hooks);
+    EXPECT_FALSE(joined.options->steps_only);
+    auto alone = parse({"--iptables-trace", "--steps-only"});
+    ASSERT_TRUE(alone.options);
+    EXPECT_TRUE(alone.options->steps_only);
+    EXPECT_EQ(parse({"--steps-only"}).exit_code, kExitUsage);
+    EXPECT_EQ(parse({"--iptables-trace", "--drop"}).exit_code, kExitUsage);
+}
+
 TEST(Options, HelpIsNotAnError) {
     auto r = parse({"--help"});
     EXPECT_FALSE(r.options);

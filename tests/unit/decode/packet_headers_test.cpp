@@ -27,6 +27,7 @@ TEST(PacketHeaders, NetworkLayerWindow) {
     EXPECT_EQ(d->tuple.l4, "TCP");
     EXPECT_EQ(tcp_flag_letters(d->tcp_flags), "S");
     EXPECT_EQ(d->seq, 1u);
+    EXPECT_EQ(d->ip_id, std::optional<uint16_t>(0x1234));
 }
 
 TEST(PacketHeaders, TransportLayerWindowStartsFortyBytesEarly) {

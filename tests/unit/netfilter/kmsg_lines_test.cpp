@@ -67,6 +67,32 @@ TEST(TraceLine, TcpSynPortsAndFlags) {
     EXPECT_EQ(line->packet.tcp_flags, "SYN");
 }
 
+// What tells one packet of a flow from the next: the IP header's ID (not the echo's ID
+// after PROTO=), TCP SEQ/ACK (not the bare ACK flag), the echo's ID and SEQ.
+TEST(TraceLine, PacketIdentityFields) {
+    auto icmp = parse_trace_line(parse_kmsg_record(kIcmpUserChain)->message);
+    ASSERT_TRUE(icmp);
+    EXPECT_EQ(icmp->packet.ip_id, std::optional<uint16_t>(33575));
+    EXPECT_EQ(icmp->packet.echo_id, std::optional<uint16_t>(29580));
+    EXPECT_EQ(icmp->packet.echo_seq, std::optional<uint16_t>(1));
+    EXPECT_FALSE(icmp->packet.tcp_seq);
+    auto syn = parse_trace_line(parse_kmsg_record(kTcpSyn)->message);
+    ASSERT_TRUE(syn);
+    EXPECT_EQ(syn->packet.ip_id, std::optional<uint16_t>(4662));
+    EXPECT_EQ(syn->packet.tcp_seq, std::optional<uint32_t>(727381336));
+    EXPECT_EQ(syn->packet.tcp_ack, std::optional<uint32_t>(0));
+    EXPECT_FALSE(syn->packet.echo_id);
+    auto rst = parse_trace_line(parse_kmsg_record(kTcpRstOut)->message);
+    ASSERT_TRUE(rst);
+    EXPECT_EQ(rst->packet.tcp_ack, std::optional<uint32_t>(727381337));
+    EXPECT_EQ(rst->packet.tcp_flags, "ACK RST");
+    auto echo6 = parse_trace_line(parse_kmsg_record(kIcmp6Echo)->message);
+    ASSERT_TRUE(echo6);
+    EXPECT_FALSE(echo6->packet.ip_id);  // IPv6 has none
+    EXPECT_EQ(echo6->packet.echo_id, std::optional<uint16_t>(6028));
+    EXPECT_EQ(echo6->packet.echo_seq, std::optional<uint16_t>(1));
+}
+
 TEST(TraceLine, PolicyStepOnOutput) {
     auto line = parse_trace_line(parse_kmsg_record(kTcpRstOut)->message);
     ASSERT_TRUE(line);

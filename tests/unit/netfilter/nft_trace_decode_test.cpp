@@ -35,6 +35,9 @@ TEST(NftTrace, Ipv4IcmpHeaders) {
     EXPECT_EQ(packet.tuple->l4, "ICMP");
     EXPECT_EQ(packet.icmp_type, 8);
     EXPECT_EQ(packet.length, 84u);
+    EXPECT_EQ(packet.ip_id, std::optional<uint16_t>(0x8446));
+    EXPECT_EQ(packet.echo_id, std::optional<uint16_t>(0x74fa));
+    EXPECT_EQ(packet.echo_seq, std::optional<uint16_t>(1));
 }
 
 TEST(NftTrace, TcpSynHeaders) {
@@ -48,6 +51,9 @@ TEST(NftTrace, TcpSynHeaders) {
     EXPECT_EQ(packet.tuple->source(), "192.0.2.1:43148");
     EXPECT_EQ(packet.tuple->destination(), "192.0.2.2:7100");
     EXPECT_EQ(packet.tcp_flags, "SYN");
+    EXPECT_EQ(packet.tcp_seq, std::optional<uint32_t>(0x2b5a8c58));
+    EXPECT_EQ(packet.tcp_ack, std::optional<uint32_t>(0));
+    EXPECT_FALSE(packet.echo_id);
 }
 
 TEST(NftTrace, ShortOrMissingHeadersGiveNoTuple) {
