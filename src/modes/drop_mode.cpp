@@ -9,6 +9,7 @@
 
 #include "attach/trace_instance.h"
 #include "core/errors.h"
+#include "core/monotonic_clock.h"
 #include "core/stop_signal.h"
 #include "decode/address_namer.h"
 #include "discover/kernel_env.h"
@@ -28,13 +29,6 @@ namespace ftnt {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-uint64_t monotonic_now_ns() {
-    timespec now;
-    ::clock_gettime(CLOCK_MONOTONIC, &now);
-    return static_cast<uint64_t>(now.tv_sec) * 1'000'000'000ull +
-           static_cast<uint64_t>(now.tv_nsec);
-}
 
 double seconds_since(Clock::time_point start) {
     return std::chrono::duration<double>(Clock::now() - start).count();

@@ -24,32 +24,31 @@ namespace {
 using namespace netfilter;
 using Clock = std::chrono::steady_clock;
 
+void refuse_if(bool given, const char* flag, const char* why) {
+    if (given) throw UsageError(std::string(flag) + why);
+}
+
 void refuse_flags_that_do_not_apply(const Options& o) {
-    auto refuse = [](bool given, const char* flag) {
-        if (given)
-            throw UsageError(std::string(flag) +
-                             " does not apply to --iptables-trace/--log-invalid (rules match "
-                             "-s -d --addr -S -D -P -p and --netns)");
-    };
-    refuse(!o.reasons.empty() || !o.exclude_reasons.empty(), "--reason/--exclude-reason");
-    refuse(o.summary, "--summary");
-    refuse(o.drop_stack, "--drop-stack");
+    constexpr const char* kWhy =
+        " does not apply to --iptables-trace/--log-invalid (rules match -s -d --addr -S -D -P "
+        "-p and --netns)";
+    refuse_if(!o.reasons.empty() || !o.exclude_reasons.empty(), "--reason/--exclude-reason", kWhy);
+    refuse_if(o.summary, "--summary", kWhy);
+    refuse_if(o.drop_stack, "--drop-stack", kWhy);
     if (o.netns_current && !o.netns.empty())
         throw UsageError("--netns and --netns-current exclude each other");
 }
 
-// The path's own options that need kprobes to mean anything.
+// The path's own options: nothing to apply them to when the steps stand alone.
 void refuse_path_flags(const Options& o) {
-    auto refuse = [](bool given, const char* flag) {
-        if (given)
-            throw UsageError(std::string(flag) +
-                             " needs kprobes, which this kernel does not have; "
-                             "--iptables-trace alone shows the firewall steps");
-    };
-    refuse(o.pid != 0, "--pid");
-    refuse(!o.pkt_len.empty(), "--pkt-len");
-    refuse(!o.tcp_flags.empty(), "--tcp-flags");
-    refuse(o.icmp_id >= 0, "--icmp-id");
+    constexpr const char* kWhy =
+        " applies to packet paths (kprobes), not to firewall steps on their own "
+        "(--steps-only, or a kernel without kprobes)";
+    refuse_if(o.pid != 0, "--pid", kWhy);
+    refuse_if(!o.pkt_len.empty(), "--pkt-len", kWhy);
+    refuse_if(!o.tcp_flags.empty(), "--tcp-flags", kWhy);
+    refuse_if(o.icmp_id >= 0, "--icmp-id", kWhy);
+    refuse_if(o.hooks, "--hooks", kWhy);
 }
 
 filters::PacketFilter parse_filter(const Options& o) {

@@ -13,6 +13,7 @@
 #include "attach/dynamic_event.h"
 #include "attach/trace_instance.h"
 #include "core/errors.h"
+#include "core/monotonic_clock.h"
 #include "core/stop_signal.h"
 
 #include "decode/address_namer.h"
@@ -39,13 +40,6 @@ namespace ftnt {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-uint64_t monotonic_now_ns() {
-    timespec now;
-    ::clock_gettime(CLOCK_MONOTONIC, &now);
-    return static_cast<uint64_t>(now.tv_sec) * 1'000'000'000ull +
-           static_cast<uint64_t>(now.tv_nsec);
-}
 
 filters::PacketFilter packet_filter_of(const Options& o) {
     try {

@@ -9,6 +9,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "core/monotonic_clock.h"
 #include "decode/packet_tuple.h"
 #include "discover/netns.h"
 #include "netfilter/command.h"
@@ -22,13 +23,6 @@ namespace ftnt::netfilter {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-uint64_t monotonic_now_ns() {
-    timespec now;
-    ::clock_gettime(CLOCK_MONOTONIC, &now);
-    return static_cast<uint64_t>(now.tv_sec) * 1'000'000'000ull +
-           static_cast<uint64_t>(now.tv_nsec);
-}
 
 // The interface names of the target namespace: a kernel log line names its devices, not its
 // namespace, so a line is taken as ours only when its devices exist here.

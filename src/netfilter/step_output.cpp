@@ -56,14 +56,7 @@ class JsonOutput : public StepOutput {
             JsonObject o(out_);
             o.field("type", "trace").field_seconds("ts", s.time_ns);
             if (time_.wall_clock) o.field("date", format_time(s.time_ns, time_));
-            o.field("backend", s.backend)
-                .field("family", s.family)
-                .field("table", s.table)
-                .field("chain", s.chain)
-                .field("step", s.kind);
-            if (s.rule) o.field("rule", uint64_t{*s.rule});
-            if (s.handle) o.field("handle", *s.handle);
-            o.field("verdict", s.verdict).field("rule_text", s.rule_text);
+            write_step_fields(o, s);
             if (s.trace_id) o.field("trace_id", uint64_t{*s.trace_id});
             tuple_fields(o, s.packet);
         }
@@ -85,6 +78,17 @@ class JsonOutput : public StepOutput {
 };
 
 }  // namespace
+
+void write_step_fields(JsonObject& o, const TraceStep& s) {
+    o.field("backend", s.backend)
+        .field("family", s.family)
+        .field("table", s.table)
+        .field("chain", s.chain)
+        .field("step", s.kind);
+    if (s.rule) o.field("rule", uint64_t{*s.rule});
+    if (s.handle) o.field("handle", *s.handle);
+    o.field("verdict", s.verdict).field("rule_text", s.rule_text);
+}
 
 std::string step_location(const TraceStep& s) {
     std::string where = s.backend == "nft" ? s.family + " " + s.table : s.table;

@@ -5,6 +5,7 @@
 #include <ostream>
 
 #include "netfilter/trace_step.h"
+#include "output/json_writer.h"
 #include "output/output.h"
 
 namespace ftnt::netfilter {
@@ -18,6 +19,10 @@ class StepOutput {
 
 std::unique_ptr<StepOutput> make_step_text_output(std::ostream& out, TimeFormat time);
 std::unique_ptr<StepOutput> make_step_json_output(std::ostream& out, TimeFormat time);
+
+// The step's own fields (backend family table chain step rule handle verdict rule_text), as
+// a standalone trace object and a packet's "firewall" array hold them.
+void write_step_fields(JsonObject& object, const TraceStep& step);
 
 // "filter:USERCHAIN:rule 1" (iptables) or "inet t:input:handle 3" (native nft).
 std::string step_location(const TraceStep& step);

@@ -120,21 +120,15 @@ void write_event_fields(JsonObject& o, const PathEventView& v, const PathOutputO
     if (options.detail) o.field("cpu", e.cpu).field("pid", e.tid).field("comm", v.comm);
 }
 
-void write_firewall(std::ostream& out, const Lifecycle& lifecycle) {
+// A JSON array of `count` objects, the i-th written by fill(object, i).
+template <typename Fill>
+void write_object_array(std::ostream& out, std::size_t count, Fill&& fill) {
     out << '[';
-    for (std::size_t i = 0; i < lifecycle.firewall.size(); ++i) {
-        const auto& s = lifecycle.firewall[i];
+    for (std::size_t i = 0; i < count; ++i) {
         std::ostringstream one;
         {
-            JsonObject o(one);
-            o.field("backend", s.backend)
-                .field("family", s.family)
-                .field("table", s.table)
-                .field("chain", s.chain)
-                .field("step", s.kind);
-            if (s.rule) o.field("rule", uint64_t{*s.rule});
-            if (s.handle) o.field("handle", *s.handle);
-            o.field("verdict", s.verdict).field("rule_text", s.rule_text);
+            JsonObject object(one);
+            fill(object, i);
         }
         std::string text = one.str();
         if (!text.empty() && text.back() == '\n') text.pop_back();
@@ -157,20 +151,14 @@ class PathJson : public PathOutput {
         JsonObject o(out_);
         o.field("type", "packet").field("skb", hex_string(lifecycle.first_skb));
         o.field("latency_ns", lifecycle.last_ns() - lifecycle.first_ns());
-        auto& events = o.raw_field("events");
-        events << '[';
-        for (std::size_t i = 0; i < views.size(); ++i) {
-            std::ostringstream one;
-            {
-                JsonObject nested(one);
-                write_event_fields(nested, views[i], options_);
-            }
-            std::string text = one.str();
-            if (!text.empty() && text.back() == '\n') text.pop_back();
-            events << (i ? "," : "") << text;
-        }
-        events << ']';
-        if (!lifecycle.firewall.empty()) write_firewall(o.raw_field("firewall"), lifecycle);
+        write_object_array(o.raw_field("events"), views.size(), [&](JsonObject& e, std::size_t i) {
+            write_event_fields(e, views[i], options_);
+        });
+        if (!lifecycle.firewall.empty())
+            write_object_array(o.raw_field("firewall"), lifecycle.firewall.size(),
+                               [&](JsonObject& step, std::size_t i) {
+                                   netfilter::write_step_fields(step, lifecycle.firewall[i]);
+                               });
     }
 
     void notice_lost(uint32_t cpu, uint64_t count, uint64_t time_ns) override {

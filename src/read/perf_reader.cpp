@@ -141,11 +141,4 @@ uint64_t PerfReader::lost_total() const {
     return total;
 }
 
-uint64_t PerfReader::monotonic_now_ns() {
-    timespec now;
-    ::clock_gettime(CLOCK_MONOTONIC, &now);
-    return static_cast<uint64_t>(now.tv_sec) * 1'000'000'000ull +
-           static_cast<uint64_t>(now.tv_nsec);
-}
-
 }  // namespace ftnt

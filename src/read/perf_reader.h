@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "attach/perf_event.h"
+#include "core/monotonic_clock.h"
 #include "core/unique_fd.h"
 #include "read/perf_ring.h"
 #include "read/record_merger.h"
@@ -73,7 +74,6 @@ class PerfReader {
     void drain(CpuRing& cpu_ring);
     static constexpr uint32_t kWakeTag = 0xffffffffu;
     bool wake_registered_ = false;
-    static uint64_t monotonic_now_ns();
 
     std::vector<int> cpus_;
     RingOptions options_;

@@ -279,6 +279,8 @@ TEST_F(NetfilterLive, FiltersARuleCannotSayAreUsageErrors) {
     EXPECT_EQ(run_tool({"--iptables-trace", "--netns", "ftnt-no-such-ns"}, nullptr, &err), 2);
     EXPECT_NE(err.find("ftnt-no-such-ns"), std::string::npos) << err;
     EXPECT_EQ(run_tool({"--log-invalid", "--pid", "1"}, nullptr, &err), 2);
+    EXPECT_EQ(run_tool({"--iptables-trace", "--steps-only", "--hooks"}, nullptr, &err), 2);
+    EXPECT_NE(err.find("--hooks applies to packet paths"), std::string::npos) << err;
 }
 
 }  // namespace
