@@ -17,6 +17,7 @@
 #include "netfilter/firewall_trace.h"
 #include "netfilter/namespace.h"
 #include "netfilter/step_output.h"
+#include "plan/user_filter.h"
 
 namespace ftnt {
 namespace {
@@ -51,15 +52,6 @@ void refuse_path_flags(const Options& o) {
     refuse_if(o.hooks, "--hooks", kWhy);
 }
 
-filters::PacketFilter parse_filter(const Options& o) {
-    try {
-        return filters::parse_packet_filter(
-            {o.saddr, o.daddr, o.addr, o.sport, o.dport, o.port, o.protocols});
-    } catch (const filters::FilterError& error) {
-        throw UsageError(error.what());
-    }
-}
-
 std::string lost_text(const FirewallCounts& c) {
     std::ostringstream out;
     out << c.kmsg_lost << " kernel log records lost, " << c.netlink_overruns
@@ -70,7 +62,7 @@ std::string lost_text(const FirewallCounts& c) {
 // Without kprobes: the steps printed on their own, as they come.
 int run_steps_alone(const Options& options) {
     refuse_path_flags(options);
-    auto filter = parse_filter(options);
+    auto filter = packet_filter_of(options);
     NetnsTarget target = resolve_netns(options.netns);
     auto start = Clock::now();
     FirewallCounts counts;

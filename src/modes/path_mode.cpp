@@ -15,6 +15,7 @@
 #include "core/errors.h"
 #include "core/monotonic_clock.h"
 #include "core/stop_signal.h"
+#include "plan/user_filter.h"
 
 #include "decode/address_namer.h"
 #include "decode/drop_reasons.h"
@@ -40,15 +41,6 @@ namespace ftnt {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-filters::PacketFilter packet_filter_of(const Options& o) {
-    try {
-        return filters::parse_packet_filter(
-            {o.saddr, o.daddr, o.addr, o.sport, o.dport, o.port, o.protocols});
-    } catch (const filters::FilterError& error) {
-        throw UsageError(error.what());
-    }
-}
 
 // Conditions every kprobe point can check on the fields it always fetches.
 std::string common_kernel_filter(const Options& o, uint32_t netns) {

@@ -1,5 +1,7 @@
 #include "plan/drop_plan.h"
 
+#include "plan/user_filter.h"
+
 #include "core/errors.h"
 #include "core/text_file.h"
 #include "ftnettrace/filters.h"
@@ -81,13 +83,7 @@ DropPlan plan_drop(const Options& options, const std::string& tracefs,
         if (given)
             throw UsageError(std::string(flag) +
                              " is not available with --drop: skb:kfree_skb does not carry it");
-    try {
-        plan.tuple_filter =
-            filters::parse_packet_filter({options.saddr, options.daddr, options.addr, options.sport,
-                                          options.dport, options.port, ""});
-    } catch (const filters::FilterError& error) {
-        throw UsageError(error.what());
-    }
+    plan.tuple_filter = packet_filter_of(options, false);
     plan.drop = {"skb", "kfree_skb", read_tracepoint_id(tracefs, "skb", "kfree_skb"),
                  drop_filter(options, reasons, plan.protocols), options.drop_stack};
     if (!reasons.available())
