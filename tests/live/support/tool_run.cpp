@@ -6,6 +6,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <gtest/gtest.h>
+
 #include <chrono>
 #include <fstream>
 #include <sstream>
@@ -108,23 +110,35 @@ int run_tool(const std::vector<std::string>& args, std::string* out, std::string
     return code;
 }
 
-std::string json_value(const std::string& line, const std::string& key) {
-    auto at = line.find("\"" + key + "\":");
-    if (at == std::string::npos) return "";
-    at += key.size() + 3;
-    if (line[at] == '"') {
-        auto end = line.find('"', at + 1);
-        return line.substr(at, end - at + 1);
+nlohmann::json parse_json_line(const std::string& line) {
+    auto value = nlohmann::json::parse(line, nullptr, false);
+    if (value.is_discarded() || !value.is_object()) {
+        ADD_FAILURE() << "not a JSON object: " << line;
+        return nlohmann::json::object();
     }
-    if (line[at] == '[') return line.substr(at, line.find(']', at) - at + 1);
-    auto end = line.find_first_of(",}", at);
-    return line.substr(at, end - at);
+    return value;
+}
+
+std::vector<nlohmann::json> parse_json_lines(const std::string& text) {
+    std::vector<nlohmann::json> objects;
+    std::istringstream lines(text);
+    for (std::string line; std::getline(lines, line);) {
+        if (!line.empty()) objects.push_back(parse_json_line(line));
+    }
+    return objects;
+}
+
+std::string json_value(const std::string& line, const std::string& key) {
+    auto object = parse_json_line(line);
+    auto it = object.find(key);
+    return it == object.end() ? "" : it->dump();
 }
 
 std::string json_string(const std::string& line, const std::string& key) {
-    auto value = json_value(line, key);
-    if (value.size() >= 2 && value.front() == '"') return value.substr(1, value.size() - 2);
-    return value;
+    auto object = parse_json_line(line);
+    auto it = object.find(key);
+    if (it == object.end()) return "";
+    return it->is_string() ? it->get<std::string>() : it->dump();
 }
 
 bool instance_exists(pid_t pid) {

@@ -3,6 +3,7 @@
 
 #include <sys/types.h>
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -37,8 +38,15 @@ class ToolRun {
 int run_tool(const std::vector<std::string>& args, std::string* out, std::string* err,
              uid_t as_user = 0);
 
-// Field of a one-line JSON object: the raw value text of "key" ("\"x\"" stays quoted).
+// One line of -o json output parsed by nlohmann::json; a line that is not a JSON object fails
+// the calling test (ADD_FAILURE) and gives an empty object.
+nlohmann::json parse_json_line(const std::string& line);
+// Every line of the output parsed; a line that is not valid JSON fails the calling test.
+std::vector<nlohmann::json> parse_json_lines(const std::string& text);
+// Field of a one-line JSON object, parsed: its value serialised as JSON ("\"x\"" stays
+// quoted), or "" when absent.
 std::string json_value(const std::string& line, const std::string& key);
+// A string field's text (unquoted), a number's JSON text, or "" when absent.
 std::string json_string(const std::string& line, const std::string& key);
 
 bool instance_exists(pid_t pid);
