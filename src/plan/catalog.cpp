@@ -1,11 +1,11 @@
 #include "plan/catalog.h"
 
 #include <algorithm>
-#include <cstdlib>
 #include <set>
 #include <sstream>
 
 #include "core/errors.h"
+#include "core/install_paths.h"
 #include "core/text_file.h"
 
 namespace ftnt {
@@ -98,11 +98,6 @@ std::vector<const CatalogEntry*> Catalog::with(const std::string& key,
     for (const auto& entry : entries_)
         if (entry.get(key) == value) out.push_back(&entry);
     return out;
-}
-
-std::string default_catalog_dir() {
-    if (const char* env = std::getenv("FTNETTRACE_CATALOG")) return env;
-    return FTNETTRACE_CATALOG_DIR;
 }
 
 }  // namespace ftnt

@@ -41,7 +41,4 @@ class Catalog {
     std::vector<CatalogEntry> entries_;
 };
 
-// The catalog directory this build was configured with, or $FTNETTRACE_CATALOG.
-std::string default_catalog_dir();
-
 }  // namespace ftnt
