@@ -28,6 +28,7 @@ struct PathEvent {
     std::optional<int64_t> retval;        // kretprobe
     std::optional<uint32_t> reason_code;  // kfree_skb, 5.17+
     std::optional<std::string> reason;    // its name in this kernel
+    bool reason_inferred = false;         // before 5.17: from the location (drop-locations.def)
     uint64_t location = 0;                // kfree_skb, consume_skb
     std::vector<uint64_t> stack;
     bool frees_skb = false;  // consume_skb / kfree_skb end a lifecycle

@@ -7,12 +7,14 @@
 #include "core/text_file.h"
 #include "decode/drop_reasons.h"
 #include "decode/event_formats.h"
+#include "decode/inferred_reason.h"
 #include "discover/kernel_env.h"
 #include "discover/kernel_types.h"
 #include "discover/tracefs_features.h"
 #include "discover/tracefs_mount.h"
 #include "output/json_writer.h"
 #include "plan/catalog.h"
+#include "plan/drop_function.h"
 #include "plan/path_plan.h"
 #include "plan/skb_layout.h"
 
@@ -53,6 +55,23 @@ std::vector<Row> feature_rows(TracefsFeatures f, const std::string& tracefs,
     };
 }
 
+// The drop function a kprobe at the drop would use, and the reasons inferred from locations
+// where skb:kfree_skb has none.
+void add_drop_rows(std::vector<Row>& rows, const Catalog& catalog,
+                   const ProbeableFunctions& functions, const DropReasonTable& reasons) {
+    auto drop = find_drop_function(catalog, functions);
+    rows.push_back(
+        {"drop function", drop.has_value(),
+         drop ? drop->function + " (skb arg " + std::to_string(drop->skb_arg) +
+                    (drop->reason_arg ? ", reason arg " + std::to_string(drop->reason_arg) + ")"
+                                      : ", no reason)")
+              : "none of the catalog's drop functions is traceable"});
+    if (!reasons.available())
+        rows.push_back({"inferred drop reasons", true,
+                        std::to_string(InferredReasons::from_catalog(catalog).size()) +
+                            " drop locations name a reason (drop-locations.def)"});
+}
+
 }  // namespace
 
 int run_check_mode(const Options& o) {
@@ -79,6 +98,7 @@ int run_check_mode(const Options& o) {
     in.tracefs_events = tracefs.path() + "/events";
     auto plan = plan_path(in);
     auto rows = feature_rows(features, tracefs.path(), reasons, offsets);
+    add_drop_rows(rows, catalog, functions, reasons);
 
     if (o.output == OutputKind::Json) {
         for (const auto& row : rows)

@@ -12,6 +12,7 @@
 #include "core/monotonic_clock.h"
 #include "core/stop_signal.h"
 #include "decode/address_namer.h"
+#include "decode/inferred_reason.h"
 #include "discover/kernel_env.h"
 #include "discover/kernel_types.h"
 #include "discover/tracefs_features.h"
@@ -67,6 +68,9 @@ class DropPipeline {
             on_join(*request, *sample);
     }
 
+    // Kernels without drop reasons: the table of reasons their drop locations stand for.
+    void infer_reasons_from(InferredReasons table) { inferred_ = std::move(table); }
+
     uint64_t events_seen() const { return events_seen_; }
     uint64_t drops_shown() const { return drops_shown_; }
     // Sampled drops plus what the kernel counted for the pairs it counts.
@@ -113,6 +117,8 @@ class DropPipeline {
             if (counters_ && !counters_->counted(pair) && !counters_->full()) count_in_kernel(pair);
             return;
         }
+        // (Not in --summary: its in-kernel counters key on the location alone.)
+        bool inferred = !decoder_.has_reason() && infer_reason(where.location, reason);
         event.stack = sample.callchain;
         DropView view{&event,
                       comms_.name(event.tid, event.cpu),
@@ -121,9 +127,16 @@ class DropPipeline {
                       where.location,
                       where.source,
                       {}};
+        view.reason_inferred = inferred;
         for (std::size_t i = 0; i < event.stack.size(); ++i)
             view.stack.push_back(namer_.name(event.stack[i], i > 0).with_line());
         output_.drop(view);
+    }
+
+    // Before 5.17: the reason the location stands for (drop-locations.def), if it names one.
+    bool infer_reason(const std::string& location, std::optional<std::string>& reason) const {
+        reason = inferred_.at(location);
+        return reason.has_value();
     }
 
     // From now on `pair` is counted by the kernel; a new sampler that excludes it replaces the
@@ -158,6 +171,7 @@ class DropPipeline {
     SkbTupleJoin joins_;
     CommCache comms_;
     DropSummary summary_;
+    InferredReasons inferred_;
     uint64_t events_seen_ = 0;
     uint64_t drops_shown_ = 0;
 };
@@ -230,6 +244,7 @@ int run_drop_mode(const Options& options) {
                                                      plan.drop.filter, reasons.available());
     DropPipeline pipeline(options, plan, reasons, DropDecoder(kfree_skb), namer, *output, reader,
                           std::move(counters));
+    if (!reasons.available()) pipeline.infer_reasons_from(InferredReasons::from_catalog(catalog));
     auto handle = [&](const OwnedRecord& record) { pipeline.on_record(record); };
 
     // read -> decode -> track -> output

@@ -19,6 +19,7 @@
 
 #include "decode/address_namer.h"
 #include "decode/drop_reasons.h"
+#include "decode/inferred_reason.h"
 #include "decode/path_event.h"
 #include "discover/kernel_env.h"
 #include "discover/netns.h"
@@ -201,6 +202,9 @@ class PathPipeline {
           tracker_([this](Lifecycle& lifecycle) { finished(lifecycle); }),
           tcp_flags_(tcp_flag_bits(o.tcp_flags)) {}
 
+    // Kernels without drop reasons: the table of reasons their drop locations stand for.
+    void infer_reasons_from(InferredReasons table) { inferred_ = std::move(table); }
+
     void on_record(const OwnedRecord& record) {
         std::span<const uint8_t> bytes(record.bytes);
         if (handle_side_band(bytes, comms_, [&](const LostRecord& lost) {
@@ -226,6 +230,7 @@ class PathPipeline {
             return;
         }
         if (event.reason_code) event.reason = reasons_.name_of(*event.reason_code);
+        if (!reasons_.available() && event.func == "skb:kfree_skb") infer_reason(event);
         bool matched = matches(event, *probe->probe);
         if (o_.basic) {
             bool followed = tracker_.is_followed(event.skb);
@@ -272,6 +277,13 @@ class PathPipeline {
     uint64_t shown() const { return shown_; }
 
   private:
+    // Before 5.17: the reason a kfree_skb's location stands for (drop-locations.def).
+    void infer_reason(PathEvent& event) {
+        if (!event.location) return;
+        event.reason = inferred_.at(namer_.name(event.location).location);
+        event.reason_inferred = event.reason.has_value();
+    }
+
     bool matches(const PathEvent& e, const PathProbe& probe) const {
         // Tracepoints only: nothing to filter on; a packet is followed from its first net:*
         // event (one seen only when freed tells nothing).
@@ -343,6 +355,7 @@ class PathPipeline {
     const PathAttachment& attachment_;
     const PerfReader& reader_;
     const DropReasonTable& reasons_;
+    InferredReasons inferred_;
     AddressNamer& namer_;
     PathOutput& output_;
     LifecycleTracker tracker_;
@@ -426,6 +439,7 @@ int run_path_mode(const Options& o) {
                                                : make_path_text_output(std::cout, output_options);
     PathPipeline pipeline(o, filter, netns, plan.kprobes, attachment, reader, reasons, namer,
                           *output);
+    if (!reasons.available()) pipeline.infer_reasons_from(InferredReasons::from_catalog(catalog));
     auto handle = [&](const OwnedRecord& record) { pipeline.on_record(record); };
     bool firewall_wanted = o.iptables_trace || o.log_invalid;
     std::unique_ptr<netfilter::StepOutput> steps_alone;

@@ -23,6 +23,7 @@ class JsonOutput : public OutputFormat {
             o.field("reason", *view.reason);
         else
             o.null_field("reason");
+        if (view.reason && view.reason_inferred) o.flag("reason_inferred", true);
         o.field("location", view.location).field("skb", hex_string(e.skb));
         if (!view.source.empty()) o.field("source", view.source);
         if (e.tuple) write_tuple(o, *e.tuple);

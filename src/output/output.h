@@ -22,6 +22,7 @@ struct DropView {
     std::string location;               // "tcp_v4_rcv+0x91/0x13f0"
     std::vector<std::string> source;    // "tcp_v4_rcv at net/ipv4/tcp_ipv4.c:2270", innermost first
     std::vector<std::string> stack;     // one frame a string, innermost first
+    bool reason_inferred = false;       // reason from the location (kernels before 5.17)
 };
 
 struct TimeFormat {

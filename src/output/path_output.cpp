@@ -66,7 +66,7 @@ class PathText : public PathOutput {
         if (e.len) out_ << " len " << e.len;
         out_ << "  " << e.func;
         if (e.retval) out_ << " = " << format_retval(*e.retval);
-        if (e.reason) out_ << " reason " << *e.reason;
+        if (e.reason) out_ << " reason " << *e.reason << (e.reason_inferred ? " (inferred)" : "");
         if (auto verdict = netfilter_verdict(e); !verdict.empty())
             out_ << ' ' << verdict;
         else
@@ -111,6 +111,7 @@ void write_event_fields(JsonObject& o, const PathEventView& v, const PathOutputO
     }
     if (e.retval) o.raw_field("ret") << *e.retval;
     if (e.reason) o.field("reason", *e.reason);
+    if (e.reason && e.reason_inferred) o.flag("reason_inferred", true);
     for (const auto& [name, value] : e.extra)
         if (!name.starts_with("hook_")) o.field(name, value);
     if (!v.hooks.empty()) o.field("hooks", v.hooks);

@@ -18,6 +18,7 @@ class TextOutput : public OutputFormat {
             out_ << ' ' << e.tuple->source() << " -> " << e.tuple->destination();
         }
         if (view.reason) out_ << " reason " << *view.reason;
+        if (view.reason && view.reason_inferred) out_ << " (inferred)";
         out_ << " at " << view.location << " skb 0x" << std::hex << e.skb << std::dec << '\n';
         for (const auto& line : view.source) out_ << "    " << line << '\n';
         for (std::size_t i = 0; i < view.stack.size(); ++i)

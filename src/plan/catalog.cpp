@@ -16,6 +16,10 @@ const std::map<std::string, std::set<std::string>> kKnownKeys = {
     {"kprobe",
      {"group", "skb", "skb_member", "data", "ret", "ret_type", "fields", "hooks_fields", "aliases",
       "since", "about"}},
+    // The reason a drop location stands for where skb:kfree_skb has none (drop-locations.def).
+    {"drop_location", {"reason", "about"}},
+    // The function a kprobe at the drop goes on: the first the kernel has (drop-locations.def).
+    {"drop_function", {"skb", "reason", "about"}},
 };
 
 [[noreturn]] void fail(const std::string& file, int line, const std::string& why) {
@@ -55,7 +59,9 @@ void Catalog::load_text(const std::string& text, const std::string& file) {
             entry.line = number;
             header >> entry.kind >> entry.name;
             if (!kKnownKeys.count(entry.kind))
-                fail(file, number, "unknown kind '" + entry.kind + "' (tracepoint or kprobe)");
+                fail(file, number,
+                     "unknown kind '" + entry.kind +
+                         "' (tracepoint, kprobe, drop_location or drop_function)");
             if (entry.name.empty()) fail(file, number, "section without an event name");
             if (entry.kind == "tracepoint" && entry.name.find(':') == std::string::npos)
                 fail(file, number, "tracepoint name must be system:event");

@@ -4,8 +4,9 @@
 //   # comment
 //   [tracepoint tcp:tcp_send_reset]
 //   key = value
-// A section names its kind (tracepoint or kprobe) and its event; keys are checked against the
-// kind's known keys, and every error names the file and line.
+// A section names its kind (tracepoint, kprobe; drop_location and drop_function are data for
+// --drop) and its name; keys are checked against the kind's known keys, and every error names
+// the file and line.
 #pragma once
 
 #include <map>

@@ -89,7 +89,8 @@ DropPlan plan_drop(const Options& options, const std::string& tracefs,
     if (!reasons.available())
         plan.notices.push_back(
             "drop reasons: this kernel's skb:kfree_skb has no reason field (added in 5.17); "
-            "drops are shown by location only");
+            "a drop shows the reason its location stands for, marked (inferred), where "
+            "kprobe-defs/drop-locations.def names one, else its location only");
     std::string joined;
     for (const auto* entry : catalog.with("join", "drop")) {
         tep_event* event = formats.load(tracefs, entry->system(), entry->event());

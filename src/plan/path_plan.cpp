@@ -130,7 +130,11 @@ void plan_kprobe(const CatalogEntry& e, const PathPlanInput& in, PathPlan& plan)
     }
     auto skb = skb_expression(e, function, *in.types);
     if (!skb) {
-        plan.skipped.push_back(e.name + ": no struct sk_buff argument in its prototype");
+        // Modules have BTF of their own only since 5.11 (/sys/kernel/btf/<module>).
+        plan.skipped.push_back(e.name + (in.types->has_function(function)
+                                             ? ": no struct sk_buff argument in its prototype"
+                                             : ": its prototype is not in BTF (a module without "
+                                               "BTF of its own, before 5.11)"));
         return;
     }
     auto compiled =
@@ -270,6 +274,7 @@ PathPlan plan_path(const PathPlanInput& in) {
     PathPlan plan;
     plan.kprobes = in.features->kprobe_events && in.types && in.layout;
     for (const auto& e : in.catalog->entries()) {
+        if (e.kind.starts_with("drop_")) continue;  // data for --drop, not a path point
         if (!e.get("join").empty() || !selected(e, in.selection)) continue;
         if (e.kind == "tracepoint") {
             // With kprobes the same places are probed with headers; the life tracepoints

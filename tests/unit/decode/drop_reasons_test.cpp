@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <cstring>
+#include <map>
+#include <sstream>
 
 #include "decode/drop_event.h"
 #include "decode/event_formats.h"
@@ -64,6 +66,45 @@ TEST(DropReasons, Kernel61NumbersDifferFrom618) {
     EXPECT_EQ(k.table.value_of("NO_SOCKET"), 2u);
     EXPECT_NE(k.table.value_of("NETFILTER_DROP"), 12u);
     EXPECT_FALSE(k.table.value_of("RECURSION_LIMIT"));
+}
+
+TEST(DropReasons, Kernel612NumbersComeFromItsFormatFile) {
+    KernelTable k("kernel-6.12");  // captured in the 6.12 guest
+    ASSERT_TRUE(k.table.available());
+    EXPECT_EQ(k.table.value_of("NOT_SPECIFIED"), 2u);
+    EXPECT_EQ(k.table.value_of("NO_SOCKET"), 3u);
+    EXPECT_EQ(k.table.value_of("NETFILTER_DROP"), 11u);  // 12 on 6.18
+    EXPECT_EQ(k.table.size(), 103u);                     // 2..104 with MAX
+    EXPECT_EQ(k.table.name_of((2u << 16) | 5u), "SUBSYS_2:5");
+}
+
+// Enumerators of a `pahole -C ENUM` listing in a fixture's btf-structs.txt.
+std::map<int64_t, std::string> enum_of(const std::string& file, const std::string& name) {
+    std::istringstream lines(test::fixture(file));
+    std::map<int64_t, std::string> values;
+    bool inside = false;
+    for (std::string line; std::getline(lines, line);) {
+        if (line.starts_with("enum " + name + " {")) inside = true;
+        if (!inside) continue;
+        if (line.starts_with("};")) break;
+        auto equals = line.find(" = ");
+        if (equals == std::string::npos) continue;
+        auto start = line.find_first_not_of(" \t");
+        auto end = line.find_first_of(" \t", start);
+        values[std::stoll(line.substr(equals + 3))] = line.substr(start, end - start);
+    }
+    return values;
+}
+
+TEST(DropReasons, Kernel612SubsystemNamesFromItsBtf) {
+    KernelTable k("kernel-6.12");
+    auto subsystems = enum_of("kernel-6.12/btf-structs.txt", "skb_drop_reason_subsys");
+    ASSERT_EQ(subsystems.size(), 5u);
+    k.table.set_subsystem_names(subsystems);
+    // 6.12 has MAC80211_MONITOR at 2: OPENVSWITCH is 3 there (2 on 6.18).
+    EXPECT_EQ(k.table.name_of((3u << 16) | 5u), "OPENVSWITCH:5");
+    EXPECT_EQ(k.table.name_of((2u << 16) | 1u), "MAC80211_MONITOR:1");
+    EXPECT_EQ(k.table.name_of(11), "NETFILTER_DROP");
 }
 
 TEST(DropReasons, Kernel517HasTheFirstReasonTable) {

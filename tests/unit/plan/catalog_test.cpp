@@ -40,7 +40,8 @@ TEST(Catalog, ErrorsNameFileAndLine) {
     EXPECT_EQ(error_of("[tracepoint tcp:x]\nbogus = 1\n"),
               "bad catalog entry at user.def:2: unknown key 'bogus' for a tracepoint");
     EXPECT_EQ(error_of("\n[probe x]\n"),
-              "bad catalog entry at user.def:2: unknown kind 'probe' (tracepoint or kprobe)");
+              "bad catalog entry at user.def:2: unknown kind 'probe' (tracepoint, kprobe, "
+              "drop_location or drop_function)");
     EXPECT_EQ(error_of("group = x\n"), "bad catalog entry at user.def:1: key before any [section]");
     EXPECT_EQ(error_of("[tracepoint nocolon]\n"),
               "bad catalog entry at user.def:1: tracepoint name must be system:event");

@@ -1,0 +1,61 @@
+// The reasons drop locations stand for on kernels before 5.17, read from the shipped catalog
+// (kprobe-defs/drop-locations.def); the locations are those the 5.10 guest printed
+// (tests/fixtures/kernel-5.10).
+#include "decode/inferred_reason.h"
+
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+#include "core/errors.h"
+#include "output/output.h"
+
+namespace ftnt {
+namespace {
+
+InferredReasons shipped() {
+    Catalog catalog;
+    catalog.load_directory(FTNT_CATALOG);
+    return InferredReasons::from_catalog(catalog);
+}
+
+TEST(InferredReasons, ShippedTableNamesTheClassicDropLocations) {
+    auto table = shipped();
+    EXPECT_EQ(table.at("tcp_v4_rcv+0x91"), "NO_SOCKET");
+    EXPECT_EQ(table.at("tcp_v6_rcv+0x5a3/0xd90"), "NO_SOCKET");
+    EXPECT_EQ(table.at("__udp4_lib_rcv+0x4bc"), "NO_SOCKET");
+    EXPECT_EQ(table.at("__udp6_lib_rcv+0x1f0"), "NO_SOCKET");
+    EXPECT_EQ(table.at("nf_hook_slow+0x7d"), "NETFILTER_DROP");
+}
+
+TEST(InferredReasons, OtherLocationsAndRawAddressesHaveNone) {
+    auto table = shipped();
+    EXPECT_FALSE(table.at("ip_rcv_core+0x1a0"));
+    EXPECT_FALSE(table.at("tcp_v4_rcv_extra+0x1"));  // the whole name, not a prefix
+    EXPECT_FALSE(table.at("0xffffffff81a3c4d1"));
+    EXPECT_FALSE(table.at(""));
+}
+
+TEST(InferredReasons, EntryWithoutReasonIsAnError) {
+    Catalog catalog;
+    catalog.load_text("[drop_location tcp_v4_rcv]\nabout = x\n", "user.def");
+    EXPECT_THROW(InferredReasons::from_catalog(catalog), UsageError);
+}
+
+TEST(InferredReasons, DropOutputMarksTheReasonAsInferred) {
+    DropEvent e;
+    DropView v{&e, "x", "IPv4", std::string("NO_SOCKET"), "tcp_v4_rcv+0x91", {}, {}};
+    v.reason_inferred = true;
+    std::ostringstream text, json;
+    make_text_output(text, TimeFormat{})->drop(v);
+    make_json_output(json, TimeFormat{})->drop(v);
+    EXPECT_NE(text.str().find(" reason NO_SOCKET (inferred) at tcp_v4_rcv+0x91 "),
+              std::string::npos)
+        << text.str();
+    EXPECT_NE(json.str().find("\"reason\":\"NO_SOCKET\",\"reason_inferred\":true,"),
+              std::string::npos)
+        << json.str();
+}
+
+}  // namespace
+}  // namespace ftnt
