@@ -2,6 +2,7 @@
 
 #include "cli/options.h"
 #include "core/errors.h"
+#include "core/stop_signal.h"
 #include "modes/check_mode.h"
 #include "modes/cleanup_mode.h"
 #include "modes/drop_mode.h"
@@ -10,9 +11,13 @@
 #include "modes/path_mode.h"
 
 int main(int argc, char** argv) {
+    ftnt::hold_stop_signals();
     auto parsed = ftnt::parse_command_line(argc, argv);
     if (!parsed.options) return parsed.exit_code;
     const auto& options = *parsed.options;
+    bool has_stop_signal = options.mode == ftnt::Mode::Path || options.mode == ftnt::Mode::Drop ||
+                           options.mode == ftnt::Mode::IptablesTrace;
+    if (!has_stop_signal) ftnt::release_stop_signals();
     try {
         switch (options.mode) {
             case ftnt::Mode::Path:

@@ -19,6 +19,8 @@ struct KernelError : std::runtime_error {
 constexpr int kExitOk = 0;
 constexpr int kExitFailure = 1;
 constexpr int kExitUsage = 2;
+// The output could not be written (ENOSPC, EIO...); a reader that closed it is a normal end.
+constexpr int kExitOutput = 3;
 
 // "what: strerror(errno)"
 std::string errno_message(const std::string& what, int error_number);

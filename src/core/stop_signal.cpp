@@ -27,7 +27,25 @@ void on_signal(int signal_number) {
     wake();
 }
 
+sigset_t stop_signal_set() {
+    sigset_t set;
+    sigemptyset(&set);
+    for (int signal_number : kSignals) sigaddset(&set, signal_number);
+    return set;
+}
+
 }  // namespace
+
+void hold_stop_signals() {
+    sigset_t set = stop_signal_set();
+    ::sigprocmask(SIG_BLOCK, &set, nullptr);
+    ::signal(SIGPIPE, SIG_IGN);
+}
+
+void release_stop_signals() {
+    sigset_t set = stop_signal_set();
+    ::sigprocmask(SIG_UNBLOCK, &set, nullptr);
+}
 
 StopSignal::StopSignal() : wake_(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) {
     if (!wake_.valid()) throw KernelError(errno_message("eventfd", errno));
@@ -37,7 +55,13 @@ StopSignal::StopSignal() : wake_(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) {
     struct sigaction action = {};
     action.sa_handler = on_signal;
     sigemptyset(&action.sa_mask);
-    for (int i = 0; i < 3; ++i) sigaction(kSignals[i], &action, &previous_[i]);
+    for (int i = 0; i < 3; ++i) {
+        sigaction(kSignals[i], nullptr, &previous_[i]);
+        bool nohup = kSignals[i] == SIGHUP && previous_[i].sa_handler == SIG_IGN;
+        if (!nohup) sigaction(kSignals[i], &action, nullptr);
+    }
+    // A signal held since main started is delivered here, to the handler.
+    release_stop_signals();
 }
 
 StopSignal::~StopSignal() {

@@ -7,8 +7,16 @@
 
 namespace ftnt {
 
-// While alive, the three signals set a flag and make wake_fd() readable, so a reader
-// blocked in epoll returns and the caller's destructors remove every kernel object.
+// First thing in main: the three signals are blocked, so one that comes before a run's
+// handlers are installed waits for them instead of being lost (or killing the run midway).
+// SIGPIPE is ignored: a closed output is seen as EPIPE and ends the run through its teardown.
+void hold_stop_signals();
+// For modes without a StopSignal (--check, --cleanup, faddr2line): the signals as they were.
+void release_stop_signals();
+
+// While alive, the signals set a flag and make wake_fd() readable, so a reader blocked in
+// epoll returns and the caller's destructors remove every kernel object. SIGHUP stays ignored
+// when it was ignored at start (nohup).
 class StopSignal {
   public:
     StopSignal();

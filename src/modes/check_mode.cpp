@@ -101,14 +101,15 @@ int run_check_mode(const Options& o) {
     add_drop_rows(rows, catalog, functions, reasons);
 
     if (o.output == OutputKind::Json) {
+        std::string lines;
         for (const auto& row : rows)
-            JsonObject(std::cout)
+            JsonObject(lines)
                 .field("type", "feature")
                 .field("name", row.what)
                 .flag("ok", row.ok)
                 .field("detail", row.detail);
         for (const auto& probe : plan.probes)
-            JsonObject(std::cout)
+            JsonObject(lines)
                 .field("type", "probe")
                 .field("name", probe.name)
                 .field("kind", probe.tracepoint ? "tracepoint" : "kprobe")
@@ -116,11 +117,12 @@ int run_check_mode(const Options& o) {
                 .flag("ok", true)
                 .field("function", probe.tracepoint ? probe.name : probe.kprobe.function);
         for (const auto& skipped : plan.skipped)
-            JsonObject(std::cout)
+            JsonObject(lines)
                 .field("type", "probe")
                 .field("name", skipped.substr(0, skipped.find(':')))
                 .flag("ok", false)
                 .field("detail", skipped.substr(skipped.find(':') + 2));
+        std::cout << lines;
         return kExitOk;
     }
     std::cout << "Kernel " << kernel_release() << "\n\n";

@@ -82,7 +82,7 @@ class DropPipeline {
                        namer_.name(pair.second).location, count);
         return merged;
     }
-    uint64_t drops_total() const { return options_.summary ? summary().total() : drops_shown_; }
+    uint64_t drops_total() const { return summary().total(); }
 
   private:
     void on_join(const TracepointRequest& request, const Sample& sample) {
@@ -192,10 +192,10 @@ std::string lost_line(const PerfReader& reader) {
     return out.str();
 }
 
-std::unique_ptr<OutputFormat> make_output(const Options& options) {
+std::unique_ptr<OutputFormat> make_output(const Options& options, OutputSink& sink) {
     TimeFormat time{options.wall_clock, measure_monotonic_to_realtime()};
-    if (options.output == OutputKind::Json) return make_json_output(std::cout, time);
-    return make_text_output(std::cout, time);
+    if (options.output == OutputKind::Json) return make_json_output(sink, time);
+    return make_text_output(sink, time);
 }
 
 }  // namespace
@@ -236,7 +236,8 @@ int run_drop_mode(const Options& options) {
 
     for (const auto& line : plan.notices) std::cerr << "ftnettrace: " << line << "\n";
     for (const auto& line : namer.status_lines()) std::cerr << "ftnettrace: " << line << "\n";
-    auto output = make_output(options);
+    OutputSink sink(STDOUT_FILENO);
+    auto output = make_output(options, sink);
     // Counting in the kernel needs no user-space check of each drop: not with joined tuples.
     std::unique_ptr<SummaryCounters> counters;
     if (options.summary && plan.joins.empty())
@@ -258,6 +259,7 @@ int run_drop_mode(const Options& options) {
         reader.poll(100, stop.wake_fd());
         reader.release(false, handle);
         output->flush();
+        if (sink.stopped()) stop.request();
         if (options.count && pipeline.drops_shown() >= options.count) stop.request();
         if (options.duration_seconds > 0 && seconds_since(start) >= options.duration_seconds)
             stop.request();
@@ -276,11 +278,13 @@ int run_drop_mode(const Options& options) {
     });
     if (options.summary)
         output->summary(pipeline.summary(), reader.lost_total(), seconds_since(start), true);
-    output->flush();
+    auto end = finish_output(sink);
+    for (const auto& note : end.notes) std::cerr << "ftnettrace: " << note << "\n";
     std::cerr << "ftnettrace: " << pipeline.events_seen() << " events seen, "
-              << pipeline.drops_total() << " drops shown, " << lost_line(reader) << ", "
-              << std::fixed << std::setprecision(2) << seconds_since(start) << " s\n";
-    return kExitOk;
+              << (options.summary ? pipeline.drops_total() : sink.shown()) << " drops shown, "
+              << lost_line(reader) << ", " << std::fixed << std::setprecision(2)
+              << seconds_since(start) << " s\n";
+    return end.exit_code;
 }
 
 }  // namespace ftnt

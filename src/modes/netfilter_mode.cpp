@@ -17,6 +17,7 @@
 #include "netfilter/firewall_trace.h"
 #include "netfilter/namespace.h"
 #include "netfilter/step_output.h"
+#include "output/output_sink.h"
 #include "plan/user_filter.h"
 
 namespace ftnt {
@@ -66,26 +67,28 @@ int run_steps_alone(const Options& options) {
     NetnsTarget target = resolve_netns(options.netns);
     auto start = Clock::now();
     FirewallCounts counts;
-    uint64_t shown = 0;
+    uint64_t passed = 0;  // steps given to the output
+    OutputSink sink(STDOUT_FILENO);
+    OutputEnd end;
     {
         StopSignal stop;
         FirewallTrace firewall(options, filter, target);
         TimeFormat time{options.wall_clock, measure_monotonic_to_realtime()};
-        auto output = options.output == OutputKind::Json ? make_step_json_output(std::cout, time)
-                                                         : make_step_text_output(std::cout, time);
+        auto output = options.output == OutputKind::Json ? make_step_json_output(sink, time, true)
+                                                         : make_step_text_output(sink, time, true);
         std::cerr << "ftnettrace: tracing netfilter for " << filter_text(options) << " in netns "
                   << target.label << " (" << target.inode << "): " << firewall.description()
                   << "; Ctrl-C to stop\n";
-        auto below_limit = [&] { return !options.count || shown < options.count; };
+        auto below_limit = [&] { return !options.count || passed < options.count; };
         auto on_step = [&](const TraceStep& step) {
             if (!below_limit()) return;
             output->step(step);
-            ++shown;
+            ++passed;
         };
         auto on_invalid = [&](const InvalidEvent& event) {
             if (!below_limit()) return;
             output->invalid(event);
-            ++shown;
+            ++passed;
         };
         while (!stop.requested()) {
             pollfd fds[3] = {{stop.wake_fd(), POLLIN, 0},
@@ -93,7 +96,8 @@ int run_steps_alone(const Options& options) {
                              {firewall.nftrace_fd(), POLLIN, 0}};
             ::poll(fds, 3, 200);
             firewall.drain(on_step, on_invalid);
-            if (!below_limit()) stop.request();
+            sink.flush();
+            if (sink.stopped() || !below_limit()) stop.request();
             if (options.duration_seconds > 0 &&
                 std::chrono::duration<double>(Clock::now() - start).count() >=
                     options.duration_seconds)
@@ -101,17 +105,18 @@ int run_steps_alone(const Options& options) {
         }
         // What arrived before the stop still counts.
         firewall.drain(on_step, on_invalid);
-        std::cout.flush();
+        end = finish_output(sink);
         counts = firewall.counts();
         // Teardown: rules and table (in the target namespace), then the namespace, then the
         // sysctls, then the state file.
     }
+    for (const auto& note : end.notes) std::cerr << "ftnettrace: " << note << "\n";
     std::cerr << "ftnettrace: " << counts.steps << " trace steps and " << counts.invalid
-              << " invalid packets seen, " << shown << " shown, " << lost_text(counts) << ", "
-              << counts.rules << " rules and " << counts.tables << " tables removed, " << std::fixed
-              << std::setprecision(2) << std::chrono::duration<double>(Clock::now() - start).count()
-              << " s\n";
-    return kExitOk;
+              << " invalid packets seen, " << sink.shown() << " shown, " << lost_text(counts)
+              << ", " << counts.rules << " rules and " << counts.tables << " tables removed, "
+              << std::fixed << std::setprecision(2)
+              << std::chrono::duration<double>(Clock::now() - start).count() << " s\n";
+    return end.exit_code;
 }
 
 }  // namespace

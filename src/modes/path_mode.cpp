@@ -435,8 +435,9 @@ int run_path_mode(const Options& o) {
     for (const auto& line : namer.status_lines()) std::cerr << "ftnettrace: " << line << "\n";
 
     PathOutputOptions output_options{{o.wall_clock, measure_monotonic_to_realtime()}, o.detail};
-    auto output = o.output == OutputKind::Json ? make_path_json_output(std::cout, output_options)
-                                               : make_path_text_output(std::cout, output_options);
+    OutputSink sink(STDOUT_FILENO);
+    auto output = o.output == OutputKind::Json ? make_path_json_output(sink, output_options)
+                                               : make_path_text_output(sink, output_options);
     PathPipeline pipeline(o, filter, netns, plan.kprobes, attachment, reader, reasons, namer,
                           *output);
     if (!reasons.available()) pipeline.infer_reasons_from(InferredReasons::from_catalog(catalog));
@@ -446,8 +447,8 @@ int run_path_mode(const Options& o) {
     StepJoin join;
     if (firewall_wanted) {
         steps_alone = o.output == OutputKind::Json
-                          ? netfilter::make_step_json_output(std::cout, output_options.time)
-                          : netfilter::make_step_text_output(std::cout, output_options.time);
+                          ? netfilter::make_step_json_output(sink, output_options.time, false)
+                          : netfilter::make_step_text_output(sink, output_options.time, false);
         pipeline.join_firewall_steps(join, *steps_alone);
     }
     auto on_step = [&](const netfilter::TraceStep& step) { pipeline.on_step(step); };
@@ -472,6 +473,7 @@ int run_path_mode(const Options& o) {
             pipeline.release_waiting(false);
         }
         output->flush();
+        if (sink.stopped()) stop.request();
         if (Clock::now() - last_flush > std::chrono::seconds(1)) {
             last_flush = Clock::now();
             pipeline.flush_idle();
@@ -492,8 +494,9 @@ int run_path_mode(const Options& o) {
     reader.settle_lost([&](int cpu, uint64_t lost) {
         output->notice_lost(static_cast<uint32_t>(cpu), lost, monotonic_now_ns());
     });
-    output->flush();
-    std::cerr << "ftnettrace: " << pipeline.events_seen() << " events seen, " << pipeline.shown()
+    auto end = finish_output(sink);
+    for (const auto& note : end.notes) std::cerr << "ftnettrace: " << note << "\n";
+    std::cerr << "ftnettrace: " << pipeline.events_seen() << " events seen, " << sink.shown()
               << (o.basic ? " events" : " packets") << " shown, " << reader.lost_total()
               << " lost, " << std::fixed << std::setprecision(2)
               << std::chrono::duration<double>(Clock::now() - start).count() << " s\n";
@@ -505,7 +508,7 @@ int run_path_mode(const Options& o) {
                   << " trace socket overruns, " << c.rules << " rules and " << c.tables
                   << " tables removed\n";
     }
-    return kExitOk;
+    return end.exit_code;
 }
 
 }  // namespace ftnt

@@ -73,6 +73,7 @@ CommandResult run_command(const std::vector<std::string>& argv, const std::strin
         sigset_t none;
         sigemptyset(&none);
         ::sigprocmask(SIG_SETMASK, &none, nullptr);
+        ::signal(SIGPIPE, SIG_DFL);  // main() ignores it; an ignored signal survives exec
         ::dup2(in_r.get(), 0);
         ::dup2(out_w.get(), 1);
         ::dup2(err_w.get(), 2);

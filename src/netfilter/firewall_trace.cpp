@@ -238,6 +238,11 @@ FirewallTrace::FirewallTrace(const Options& options, const filters::PacketFilter
     }
     source_ = std::make_unique<StepSource>(filter, legacy_trace, options.log_invalid, nft_trace);
     description_ = joined(what) + " [" + backends.why + "]";
+    if (legacy_trace)
+        description_ +=
+            "; the kernel log names no namespace: a TRACE line is taken as this namespace's "
+            "when its devices exist here, so another namespace's traced packets on devices of "
+            "the same name (lo) show too";
 }
 
 FirewallTrace::~FirewallTrace() = default;

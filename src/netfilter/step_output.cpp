@@ -1,6 +1,7 @@
 #include "netfilter/step_output.h"
 
 #include "decode/packet_headers.h"
+#include "output/append.h"
 #include "output/json_writer.h"
 
 namespace ftnt::netfilter {
@@ -23,18 +24,20 @@ void tuple_fields(JsonObject& o, const PacketInfo& packet) {
 
 class TextOutput : public StepOutput {
   public:
-    TextOutput(std::ostream& out, TimeFormat time) : out_(out), time_(time) {}
+    TextOutput(OutputSink& sink, TimeFormat time, bool counted)
+        : sink_(sink), time_(time), counted_(counted) {}
     void step(const TraceStep& s) override {
-        out_ << format_time(s.time_ns, time_) << " " << step_location(s) << " → " << s.verdict;
-        out_ << "  " << packet_text(s.packet) << interfaces(s.packet) << "  [" << s.backend << "]";
-        if (!s.rule_text.empty()) out_ << "  " << s.rule_text;
-        out_ << "\n";
-        out_.flush();
+        std::string line = format_time(s.time_ns, time_) + " " + step_location(s) + " → " +
+                           s.verdict + "  " + packet_text(s.packet) + interfaces(s.packet) + "  [" +
+                           s.backend + "]";
+        if (!s.rule_text.empty()) line += "  " + s.rule_text;
+        append_text_line(sink_.record(), line);
+        sink_.commit(counted_);
     }
     void invalid(const InvalidEvent& e) override {
-        out_ << format_time(e.time_ns, time_) << " ctstate INVALID  " << packet_text(e.packet)
-             << interfaces(e.packet) << "\n";
-        out_.flush();
+        append_text_line(sink_.record(), format_time(e.time_ns, time_) + " ctstate INVALID  " +
+                                             packet_text(e.packet) + interfaces(e.packet));
+        sink_.commit(counted_);
     }
 
   private:
@@ -44,37 +47,40 @@ class TextOutput : public StepOutput {
         if (!p.out.empty()) text += " out " + p.out;
         return text;
     }
-    std::ostream& out_;
+    OutputSink& sink_;
     TimeFormat time_;
+    bool counted_;
 };
 
 class JsonOutput : public StepOutput {
   public:
-    JsonOutput(std::ostream& out, TimeFormat time) : out_(out), time_(time) {}
+    JsonOutput(OutputSink& sink, TimeFormat time, bool counted)
+        : sink_(sink), time_(time), counted_(counted) {}
     void step(const TraceStep& s) override {
         {
-            JsonObject o(out_);
+            JsonObject o(sink_.record());
             o.field("type", "trace").field_seconds("ts", s.time_ns);
             if (time_.wall_clock) o.field("date", format_time(s.time_ns, time_));
             write_step_fields(o, s);
             if (s.trace_id) o.field("trace_id", uint64_t{*s.trace_id});
             tuple_fields(o, s.packet);
         }
-        out_.flush();
+        sink_.commit(counted_);
     }
     void invalid(const InvalidEvent& e) override {
         {
-            JsonObject o(out_);
+            JsonObject o(sink_.record());
             o.field("type", "invalid").field_seconds("ts", e.time_ns);
             if (time_.wall_clock) o.field("date", format_time(e.time_ns, time_));
             tuple_fields(o, e.packet);
         }
-        out_.flush();
+        sink_.commit(counted_);
     }
 
   private:
-    std::ostream& out_;
+    OutputSink& sink_;
     TimeFormat time_;
+    bool counted_;
 };
 
 }  // namespace
@@ -116,12 +122,12 @@ std::string packet_text(const PacketInfo& packet) {
 
 namespace ftnt::netfilter {
 
-std::unique_ptr<StepOutput> make_step_text_output(std::ostream& out, TimeFormat time) {
-    return std::make_unique<TextOutput>(out, time);
+std::unique_ptr<StepOutput> make_step_text_output(OutputSink& sink, TimeFormat time, bool counted) {
+    return std::make_unique<TextOutput>(sink, time, counted);
 }
 
-std::unique_ptr<StepOutput> make_step_json_output(std::ostream& out, TimeFormat time) {
-    return std::make_unique<JsonOutput>(out, time);
+std::unique_ptr<StepOutput> make_step_json_output(OutputSink& sink, TimeFormat time, bool counted) {
+    return std::make_unique<JsonOutput>(sink, time, counted);
 }
 
 }  // namespace ftnt::netfilter

@@ -2,7 +2,6 @@
 #pragma once
 
 #include <memory>
-#include <ostream>
 
 #include "netfilter/trace_step.h"
 #include "output/json_writer.h"
@@ -17,8 +16,9 @@ class StepOutput {
     virtual void invalid(const InvalidEvent& event) = 0;
 };
 
-std::unique_ptr<StepOutput> make_step_text_output(std::ostream& out, TimeFormat time);
-std::unique_ptr<StepOutput> make_step_json_output(std::ostream& out, TimeFormat time);
+// `counted`: the steps are what the run reports as shown (true when they stand alone).
+std::unique_ptr<StepOutput> make_step_text_output(OutputSink& sink, TimeFormat time, bool counted);
+std::unique_ptr<StepOutput> make_step_json_output(OutputSink& sink, TimeFormat time, bool counted);
 
 // The step's own fields (backend family table chain step rule handle verdict rule_text), as
 // a standalone trace object and a packet's "firewall" array hold them.

@@ -1,104 +1,88 @@
 #include "output/json_writer.h"
 
-#include <cstdio>
+#include "output/append.h"
 
 namespace ftnt {
 
-void write_json_string(std::ostream& out, std::string_view text) {
-    out << '"';
-    for (char c : text) {
-        switch (c) {
-            case '"':
-                out << "\\\"";
-                break;
-            case '\\':
-                out << "\\\\";
-                break;
-            case '\n':
-                out << "\\n";
-                break;
-            case '\t':
-                out << "\\t";
-                break;
-            default:
-                if (static_cast<unsigned char>(c) < 0x20) {
-                    char escaped[8];
-                    std::snprintf(escaped, sizeof escaped, "\\u%04x", c);
-                    out << escaped;
-                } else {
-                    out << c;
-                }
-        }
-    }
-    out << '"';
-}
-
 std::string hex_string(uint64_t value) {
-    char text[24];
-    std::snprintf(text, sizeof text, "0x%llx", static_cast<unsigned long long>(value));
+    std::string text;
+    append_hex(text, value);
     return text;
 }
 
-JsonObject::JsonObject(std::ostream& out) : out_(out) {
-    out_ << '{';
+JsonObject::JsonObject(std::string& out) : out_(out) {
+    out_ += '{';
 }
 JsonObject::~JsonObject() {
-    out_ << "}\n";
+    out_ += line_ ? "}\n" : "}";
 }
 
 void JsonObject::key(std::string_view name) {
-    if (!first_) out_ << ',';
+    if (!first_) out_ += ',';
     first_ = false;
-    write_json_string(out_, name);
-    out_ << ':';
+    append_json_string(out_, name);
+    out_ += ':';
 }
 
 JsonObject& JsonObject::field(std::string_view name, std::string_view value) {
     key(name);
-    write_json_string(out_, value);
+    append_json_string(out_, value);
     return *this;
 }
 
 JsonObject& JsonObject::field(std::string_view name, uint64_t value) {
     key(name);
-    out_ << value;
+    append_uint(out_, value);
+    return *this;
+}
+
+JsonObject& JsonObject::signed_field(std::string_view name, int64_t value) {
+    key(name);
+    append_int(out_, value);
+    return *this;
+}
+
+JsonObject& JsonObject::number_field(std::string_view name, double value) {
+    key(name);
+    append_double(out_, value);
     return *this;
 }
 
 JsonObject& JsonObject::field_seconds(std::string_view name, uint64_t ns) {
     key(name);
-    char text[32];
-    std::snprintf(text, sizeof text, "%llu.%06llu",
-                  static_cast<unsigned long long>(ns / 1000000000),
-                  static_cast<unsigned long long>(ns % 1000000000 / 1000));
-    out_ << text;
+    append_uint(out_, ns / 1'000'000'000);
+    out_ += '.';
+    std::string micros;
+    append_uint(micros, ns % 1'000'000'000 / 1000);
+    out_.append(6 - micros.size(), '0');
+    out_ += micros;
     return *this;
 }
 
 JsonObject& JsonObject::flag(std::string_view name, bool value) {
     key(name);
-    out_ << (value ? "true" : "false");
+    out_ += value ? "true" : "false";
     return *this;
 }
 
 JsonObject& JsonObject::null_field(std::string_view name) {
     key(name);
-    out_ << "null";
+    out_ += "null";
     return *this;
 }
 
 JsonObject& JsonObject::field(std::string_view name, const std::vector<std::string>& values) {
     key(name);
-    out_ << '[';
+    out_ += '[';
     for (std::size_t i = 0; i < values.size(); ++i) {
-        if (i) out_ << ',';
-        write_json_string(out_, values[i]);
+        if (i) out_ += ',';
+        append_json_string(out_, values[i]);
     }
-    out_ << ']';
+    out_ += ']';
     return *this;
 }
 
-std::ostream& JsonObject::raw_field(std::string_view name) {
+std::string& JsonObject::raw_field(std::string_view name) {
     key(name);
     return out_;
 }

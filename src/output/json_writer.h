@@ -1,8 +1,7 @@
-// A minimal writer of one JSON object per line.
+// A minimal writer of one JSON object per line, into a record being built.
 #pragma once
 
 #include <cstdint>
-#include <ostream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -11,8 +10,8 @@ namespace ftnt {
 
 class JsonObject {
   public:
-    explicit JsonObject(std::ostream& out);
-    ~JsonObject();  // writes "}\n"
+    explicit JsonObject(std::string& out);
+    ~JsonObject();  // writes "}\n" (or "}" for an object nested in an array)
     JsonObject(const JsonObject&) = delete;
     JsonObject& operator=(const JsonObject&) = delete;
 
@@ -20,21 +19,41 @@ class JsonObject {
     JsonObject& field(std::string_view key, const char* value) {
         return field(key, std::string_view(value));
     }
+    JsonObject& field(std::string_view key, const std::string& value) {
+        return field(key, std::string_view(value));
+    }
     JsonObject& field(std::string_view key, uint64_t value);
+    JsonObject& signed_field(std::string_view key, int64_t value);
+    JsonObject& number_field(std::string_view key, double value);
     JsonObject& field_seconds(std::string_view key, uint64_t ns);
     JsonObject& null_field(std::string_view key);
     JsonObject& flag(std::string_view key, bool value);
     JsonObject& field(std::string_view key, const std::vector<std::string>& values);
-    // Writes a key whose value the caller writes raw (a nested array of objects).
-    std::ostream& raw_field(std::string_view key);
+    // Writes a key whose value the caller appends raw (a nested array of objects).
+    std::string& raw_field(std::string_view key);
+    // Ends the object without the newline (an element of an array).
+    void nested() { line_ = false; }
 
   private:
     void key(std::string_view name);
-    std::ostream& out_;
+    std::string& out_;
     bool first_ = true;
+    bool line_ = true;
 };
 
-void write_json_string(std::ostream& out, std::string_view text);
+// A JSON array of `count` objects, the i-th written by fill(object, i).
+template <typename Fill>
+void write_object_array(std::string& out, std::size_t count, Fill&& fill) {
+    out += '[';
+    for (std::size_t i = 0; i < count; ++i) {
+        if (i) out += ',';
+        JsonObject object(out);
+        object.nested();
+        fill(object, i);
+    }
+    out += ']';
+}
+
 // "0xffff888100001000"
 std::string hex_string(uint64_t value);
 

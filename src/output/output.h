@@ -4,11 +4,11 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
-#include <ostream>
 #include <string>
 #include <vector>
 
 #include "decode/drop_event.h"
+#include "output/output_sink.h"
 #include "track/drop_summary.h"
 
 namespace ftnt {
@@ -39,8 +39,9 @@ class OutputFormat {
     virtual void flush() = 0;
 };
 
-std::unique_ptr<OutputFormat> make_text_output(std::ostream& out, TimeFormat time);
-std::unique_ptr<OutputFormat> make_json_output(std::ostream& out, TimeFormat time);
+// Each record is committed to `sink`; drops count as shown, lost notices and summaries not.
+std::unique_ptr<OutputFormat> make_text_output(OutputSink& sink, TimeFormat time);
+std::unique_ptr<OutputFormat> make_json_output(OutputSink& sink, TimeFormat time);
 
 // "153.534182", or "2026-11-22 10:55:01.123456" with --date.
 std::string format_time(uint64_t monotonic_ns, const TimeFormat& time);

@@ -1,10 +1,10 @@
 #include "output/path_output.h"
 
-#include <iomanip>
 #include <map>
 #include <sstream>
 
 #include "netfilter/step_output.h"
+#include "output/append.h"
 #include "output/json_writer.h"
 
 namespace ftnt {
@@ -32,60 +32,94 @@ std::string format_retval(int64_t value) {
 
 class PathText : public PathOutput {
   public:
-    PathText(std::ostream& out, PathOutputOptions options) : out_(out), options_(options) {}
+    PathText(OutputSink& sink, PathOutputOptions options) : sink_(sink), options_(options) {}
 
-    void event(const PathEventView& v) override { line(v, ""); }
+    void event(const PathEventView& v) override {
+        line(sink_.record(), v, "");
+        sink_.commit();
+    }
 
     void packet(const Lifecycle& lifecycle, const std::vector<PathEventView>& views) override {
+        std::string& out = sink_.record();
         double micros = static_cast<double>(lifecycle.last_ns() - lifecycle.first_ns()) / 1000.0;
-        out_ << "packet skb " << hex_string(lifecycle.first_skb) << ": " << lifecycle.events.size()
-             << " events, " << std::fixed << std::setprecision(1) << micros << " us"
-             << std::defaultfloat << '\n';
-        for (const auto& view : views) line(view, "  ");
-        for (const auto& step : lifecycle.firewall)
-            out_ << "  firewall " << netfilter::step_location(step) << " → " << step.verdict
-                 << "  [" << step.backend << "]"
-                 << (step.rule_text.empty() ? "" : "  " + step.rule_text) << '\n';
-        out_ << '\n';
+        line_ = "packet skb " + hex_string(lifecycle.first_skb) + ": ";
+        append_uint(line_, lifecycle.events.size());
+        line_ += " events, ";
+        append_fixed(line_, micros, 1);
+        line_ += " us";
+        append_text_line(out, line_);
+        for (const auto& view : views) line(out, view, "  ");
+        for (const auto& step : lifecycle.firewall) {
+            line_ = "  firewall " + netfilter::step_location(step) + " → " + step.verdict + "  [" +
+                    step.backend + "]";
+            if (!step.rule_text.empty()) line_ += "  " + step.rule_text;
+            append_text_line(out, line_);
+        }
+        out += '\n';
+        sink_.commit();
     }
 
     void notice_lost(uint32_t cpu, uint64_t count, uint64_t time_ns) override {
-        out_ << '[' << format_time(time_ns, options_.time) << "] LOST " << count << " events on cpu"
-             << cpu << '\n';
+        line_ = '[' + format_time(time_ns, options_.time) + "] LOST ";
+        append_uint(line_, count);
+        line_ += " events on cpu";
+        append_uint(line_, cpu);
+        append_text_line(sink_.record(), line_);
+        sink_.commit(false);
     }
 
-    void flush() override { out_.flush(); }
+    void flush() override { sink_.flush(); }
 
   private:
-    void line(const PathEventView& v, const char* indent) {
+    void line(std::string& out, const PathEventView& v, const char* indent) {
         const PathEvent& e = *v.event;
-        out_ << indent << '[' << format_time(e.time_ns, options_.time) << "] ["
-             << (e.netns ? std::to_string(e.netns) : "-") << "] " << std::left << std::setw(10)
-             << (e.dev.empty() ? "-" : e.dev) << std::right << ' ' << std::setw(9)
-             << pkt_type_name(e.pkt_type) << ' ' << describe_packet(e);
-        if (e.len) out_ << " len " << e.len;
-        out_ << "  " << e.func;
-        if (e.retval) out_ << " = " << format_retval(*e.retval);
-        if (e.reason) out_ << " reason " << *e.reason << (e.reason_inferred ? " (inferred)" : "");
-        if (auto verdict = netfilter_verdict(e); !verdict.empty())
-            out_ << ' ' << verdict;
+        line_ = indent;
+        line_ += '[' + format_time(e.time_ns, options_.time) + "] [";
+        if (e.netns)
+            append_uint(line_, e.netns);
         else
-            for (const auto& [name, value] : e.extra) out_ << ' ' << name << '=' << value;
-        if (!v.hooks.empty()) {
-            out_ << " hooks";
-            for (std::size_t i = 0; i < v.hooks.size(); ++i) out_ << (i ? "," : " ") << v.hooks[i];
+            line_ += '-';
+        line_ += "] ";
+        append_left(line_, e.dev.empty() ? "-" : e.dev, 10);
+        line_ += ' ';
+        append_right(line_, pkt_type_name(e.pkt_type), 9);
+        line_ += ' ' + describe_packet(e);
+        if (e.len) {
+            line_ += " len ";
+            append_uint(line_, e.len);
         }
-        if (!v.location.empty()) out_ << " at " << v.location;
-        if (options_.detail)
-            out_ << "  cpu" << e.cpu << ' ' << e.tid << '/' << v.comm << " skb "
-                 << hex_string(e.skb);
-        out_ << '\n';
-        for (std::size_t i = 0; i < v.stack.size(); ++i)
-            out_ << indent << "    #" << i << ' ' << v.stack[i] << '\n';
+        line_ += "  " + e.func;
+        if (e.retval) line_ += " = " + format_retval(*e.retval);
+        if (e.reason) line_ += " reason " + *e.reason + (e.reason_inferred ? " (inferred)" : "");
+        if (auto verdict = netfilter_verdict(e); !verdict.empty())
+            line_ += ' ' + verdict;
+        else
+            for (const auto& [name, value] : e.extra) line_ += ' ' + name + '=' + value;
+        if (!v.hooks.empty()) {
+            line_ += " hooks";
+            for (std::size_t i = 0; i < v.hooks.size(); ++i) line_ += (i ? "," : " ") + v.hooks[i];
+        }
+        if (!v.location.empty()) line_ += " at " + v.location;
+        if (options_.detail) {
+            line_ += "  cpu";
+            append_uint(line_, e.cpu);
+            line_ += ' ';
+            append_uint(line_, e.tid);
+            line_ += '/' + v.comm + " skb " + hex_string(e.skb);
+        }
+        append_text_line(out, line_);
+        for (std::size_t i = 0; i < v.stack.size(); ++i) {
+            line_ = indent;
+            line_ += "    #";
+            append_uint(line_, i);
+            line_ += ' ' + v.stack[i];
+            append_text_line(out, line_);
+        }
     }
 
-    std::ostream& out_;
+    OutputSink& sink_;
     PathOutputOptions options_;
+    std::string line_;
 };
 
 void write_event_fields(JsonObject& o, const PathEventView& v, const PathOutputOptions& options) {
@@ -109,7 +143,7 @@ void write_event_fields(JsonObject& o, const PathEventView& v, const PathOutputO
                 .field("icmp_id", e.packet->icmp_id)
                 .field("icmp_seq", e.packet->icmp_seq);
     }
-    if (e.retval) o.raw_field("ret") << *e.retval;
+    if (e.retval) o.signed_field("ret", *e.retval);
     if (e.reason) o.field("reason", *e.reason);
     if (e.reason && e.reason_inferred) o.flag("reason_inferred", true);
     for (const auto& [name, value] : e.extra)
@@ -121,59 +155,53 @@ void write_event_fields(JsonObject& o, const PathEventView& v, const PathOutputO
     if (options.detail) o.field("cpu", e.cpu).field("pid", e.tid).field("comm", v.comm);
 }
 
-// A JSON array of `count` objects, the i-th written by fill(object, i).
-template <typename Fill>
-void write_object_array(std::ostream& out, std::size_t count, Fill&& fill) {
-    out << '[';
-    for (std::size_t i = 0; i < count; ++i) {
-        std::ostringstream one;
-        {
-            JsonObject object(one);
-            fill(object, i);
-        }
-        std::string text = one.str();
-        if (!text.empty() && text.back() == '\n') text.pop_back();
-        out << (i ? "," : "") << text;
-    }
-    out << ']';
-}
-
 class PathJson : public PathOutput {
   public:
-    PathJson(std::ostream& out, PathOutputOptions options) : out_(out), options_(options) {}
+    PathJson(OutputSink& sink, PathOutputOptions options) : sink_(sink), options_(options) {}
 
     void event(const PathEventView& v) override {
-        JsonObject o(out_);
-        write_event_fields(o, v, options_);
+        {
+            JsonObject o(sink_.record());
+            write_event_fields(o, v, options_);
+        }
+        sink_.commit();
     }
 
     void packet(const Lifecycle& lifecycle, const std::vector<PathEventView>& views) override {
-        for (const auto& view : views) event(view);
-        JsonObject o(out_);
-        o.field("type", "packet").field("skb", hex_string(lifecycle.first_skb));
-        o.field("latency_ns", lifecycle.last_ns() - lifecycle.first_ns());
-        write_object_array(o.raw_field("events"), views.size(), [&](JsonObject& e, std::size_t i) {
-            write_event_fields(e, views[i], options_);
-        });
-        if (!lifecycle.firewall.empty())
-            write_object_array(o.raw_field("firewall"), lifecycle.firewall.size(),
-                               [&](JsonObject& step, std::size_t i) {
-                                   netfilter::write_step_fields(step, lifecycle.firewall[i]);
-                               });
+        std::string& out = sink_.record();
+        for (const auto& view : views) {
+            JsonObject o(out);
+            write_event_fields(o, view, options_);
+        }
+        {
+            JsonObject o(out);
+            o.field("type", "packet").field("skb", hex_string(lifecycle.first_skb));
+            o.field("latency_ns", lifecycle.last_ns() - lifecycle.first_ns());
+            write_object_array(
+                o.raw_field("events"), views.size(),
+                [&](JsonObject& e, std::size_t i) { write_event_fields(e, views[i], options_); });
+            if (!lifecycle.firewall.empty())
+                write_object_array(o.raw_field("firewall"), lifecycle.firewall.size(),
+                                   [&](JsonObject& step, std::size_t i) {
+                                       netfilter::write_step_fields(step, lifecycle.firewall[i]);
+                                   });
+        }
+        sink_.commit();
     }
 
     void notice_lost(uint32_t cpu, uint64_t count, uint64_t time_ns) override {
-        JsonObject(out_)
+        JsonObject(sink_.record())
             .field("type", "lost")
             .field_seconds("ts", time_ns)
             .field("cpu", cpu)
             .field("lost", count);
+        sink_.commit(false);
     }
 
-    void flush() override { out_.flush(); }
+    void flush() override { sink_.flush(); }
 
   private:
-    std::ostream& out_;
+    OutputSink& sink_;
     PathOutputOptions options_;
 };
 
@@ -251,12 +279,12 @@ std::string describe_packet(const PathEvent& e) {
     return out.str();
 }
 
-std::unique_ptr<PathOutput> make_path_text_output(std::ostream& out, PathOutputOptions options) {
-    return std::make_unique<PathText>(out, options);
+std::unique_ptr<PathOutput> make_path_text_output(OutputSink& sink, PathOutputOptions options) {
+    return std::make_unique<PathText>(sink, options);
 }
 
-std::unique_ptr<PathOutput> make_path_json_output(std::ostream& out, PathOutputOptions options) {
-    return std::make_unique<PathJson>(out, options);
+std::unique_ptr<PathOutput> make_path_json_output(OutputSink& sink, PathOutputOptions options) {
+    return std::make_unique<PathJson>(sink, options);
 }
 
 }  // namespace ftnt

@@ -2,7 +2,6 @@
 #pragma once
 
 #include <memory>
-#include <ostream>
 #include <string>
 #include <vector>
 
@@ -35,8 +34,9 @@ class PathOutput {
     virtual void flush() = 0;
 };
 
-std::unique_ptr<PathOutput> make_path_text_output(std::ostream& out, PathOutputOptions options);
-std::unique_ptr<PathOutput> make_path_json_output(std::ostream& out, PathOutputOptions options);
+// Packets (and events with --basic) count as shown in `sink`; lost notices not.
+std::unique_ptr<PathOutput> make_path_text_output(OutputSink& sink, PathOutputOptions options);
+std::unique_ptr<PathOutput> make_path_json_output(OutputSink& sink, PathOutputOptions options);
 
 // "HOST", "BROADCAST", "MULTICAST", "OTHERHOST", "OUTGOING", "LOOPBACK" (PACKET_* values).
 std::string pkt_type_name(int pkt_type);

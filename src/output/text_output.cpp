@@ -1,5 +1,4 @@
-#include <iomanip>
-
+#include "output/append.h"
 #include "output/output.h"
 
 namespace ftnt {
@@ -7,55 +6,90 @@ namespace {
 
 class TextOutput : public OutputFormat {
   public:
-    TextOutput(std::ostream& out, TimeFormat time) : out_(out), time_(time) {}
+    TextOutput(OutputSink& sink, TimeFormat time) : sink_(sink), time_(time) {}
 
     void drop(const DropView& view) override {
         const DropEvent& e = *view.event;
-        out_ << '[' << format_time(e.time_ns, time_) << "] cpu" << e.cpu << ' ' << e.tid << '/'
-             << view.comm << ' ' << view.proto;
+        std::string& out = sink_.record();
+        line_ = '[' + format_time(e.time_ns, time_) + "] cpu";
+        append_uint(line_, e.cpu);
+        line_ += ' ';
+        append_uint(line_, e.tid);
+        line_ += '/';
+        line_ += view.comm;
+        line_ += ' ';
+        line_ += view.proto;
         if (e.tuple) {
-            if (!e.tuple->l4.empty()) out_ << ' ' << e.tuple->l4;
-            out_ << ' ' << e.tuple->source() << " -> " << e.tuple->destination();
+            if (!e.tuple->l4.empty()) line_ += ' ' + e.tuple->l4;
+            line_ += ' ' + e.tuple->source() + " -> " + e.tuple->destination();
         }
-        if (view.reason) out_ << " reason " << *view.reason;
-        if (view.reason && view.reason_inferred) out_ << " (inferred)";
-        out_ << " at " << view.location << " skb 0x" << std::hex << e.skb << std::dec << '\n';
-        for (const auto& line : view.source) out_ << "    " << line << '\n';
-        for (std::size_t i = 0; i < view.stack.size(); ++i)
-            out_ << "    #" << i << ' ' << view.stack[i] << '\n';
+        if (view.reason) line_ += " reason " + *view.reason;
+        if (view.reason && view.reason_inferred) line_ += " (inferred)";
+        line_ += " at " + view.location + " skb ";
+        append_hex(line_, e.skb);
+        append_text_line(out, line_);
+        for (const auto& source : view.source) append_text_line(out, "    " + source);
+        for (std::size_t i = 0; i < view.stack.size(); ++i) {
+            line_ = "    #";
+            append_uint(line_, i);
+            line_ += ' ' + view.stack[i];
+            append_text_line(out, line_);
+        }
+        sink_.commit();
     }
 
     void lost(uint32_t cpu, uint64_t count, uint64_t time_ns) override {
-        out_ << '[' << format_time(time_ns, time_) << "] LOST " << count << " events on cpu" << cpu
-             << '\n';
+        line_ = '[' + format_time(time_ns, time_) + "] LOST ";
+        append_uint(line_, count);
+        line_ += " events on cpu";
+        append_uint(line_, cpu);
+        append_text_line(sink_.record(), line_);
+        sink_.commit(false);
     }
 
     void summary(const DropSummary& summary, uint64_t lost, double seconds, bool final) override {
-        out_ << (final ? "Drops" : "Drops so far") << " in " << std::fixed << std::setprecision(1)
-             << seconds << " s: " << summary.total();
-        if (lost) out_ << " (and " << lost << " events lost)";
-        out_ << '\n'
-             << std::setw(10) << "COUNT"
-             << "  " << std::left << std::setw(28) << "REASON"
-             << "LOCATION" << std::right << '\n';
-        for (const auto& row : summary.rows())
-            out_ << std::setw(10) << row.count << "  " << std::left << std::setw(28)
-                 << (row.reason.empty() ? "-" : row.reason) << row.location << std::right << '\n';
-        out_ << std::defaultfloat;
-        out_.flush();
+        std::string& out = sink_.record();
+        line_ = final ? "Drops in " : "Drops so far in ";
+        append_fixed(line_, seconds, 1);
+        line_ += " s: ";
+        append_uint(line_, summary.total());
+        if (lost) {
+            line_ += " (and ";
+            append_uint(line_, lost);
+            line_ += " events lost)";
+        }
+        append_text_line(out, line_);
+        line_.clear();
+        append_right(line_, "COUNT", 10);
+        line_ += "  ";
+        append_left(line_, "REASON", 28);
+        line_ += "LOCATION";
+        append_text_line(out, line_);
+        for (const auto& row : summary.rows()) {
+            std::string count;
+            append_uint(count, row.count);
+            line_.clear();
+            append_right(line_, count, 10);
+            line_ += "  ";
+            append_left(line_, row.reason.empty() ? "-" : row.reason, 28);
+            line_ += row.location;
+            append_text_line(out, line_);
+        }
+        sink_.commit(false);
     }
 
-    void flush() override { out_.flush(); }
+    void flush() override { sink_.flush(); }
 
   private:
-    std::ostream& out_;
+    OutputSink& sink_;
     TimeFormat time_;
+    std::string line_;  // the line being built, escaped as it goes to the record
 };
 
 }  // namespace
 
-std::unique_ptr<OutputFormat> make_text_output(std::ostream& out, TimeFormat time) {
-    return std::make_unique<TextOutput>(out, time);
+std::unique_ptr<OutputFormat> make_text_output(OutputSink& sink, TimeFormat time) {
+    return std::make_unique<TextOutput>(sink, time);
 }
 
 }  // namespace ftnt

@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include <sstream>
+#include "unit/output/captured_sink.h"
 
 #include "output/output.h"
 
@@ -8,8 +8,8 @@ namespace ftnt {
 namespace {
 
 TEST(JsonOutput, DropObjectHasTheDocumentedKeys) {
-    std::ostringstream out;
-    auto json = make_json_output(out, TimeFormat{});
+    CapturedSink out;
+    auto json = make_json_output(out.sink, TimeFormat{});
     DropEvent e;
     e.time_ns = 153'534'182'000;
     e.cpu = 1;
@@ -34,8 +34,8 @@ TEST(JsonOutput, DropObjectHasTheDocumentedKeys) {
 }
 
 TEST(JsonOutput, NoReasonIsNullAndStackIsAnArray) {
-    std::ostringstream out;
-    auto json = make_json_output(out, TimeFormat{});
+    CapturedSink out;
+    auto json = make_json_output(out.sink, TimeFormat{});
     DropEvent e;
     e.stack = {1, 2};
     DropView v{&e, "x", "IPv6", std::nullopt, "f+0x1", {}, {"a+0x1", "b+0x2"}};
@@ -45,8 +45,8 @@ TEST(JsonOutput, NoReasonIsNullAndStackIsAnArray) {
 }
 
 TEST(JsonOutput, SummaryAndLost) {
-    std::ostringstream out;
-    auto json = make_json_output(out, TimeFormat{});
+    CapturedSink out;
+    auto json = make_json_output(out.sink, TimeFormat{});
     DropSummary s;
     s.add("NO_SOCKET", "f+0x1", 3);
     json->summary(s, 5, 2.0, true);

@@ -4,7 +4,7 @@
 
 #include <gtest/gtest.h>
 
-#include <sstream>
+#include "unit/output/captured_sink.h"
 
 namespace ftnt {
 namespace {
@@ -64,8 +64,8 @@ Lifecycle dropped_ping() {
 }
 
 TEST(PathOutput, TextPacketListsItsFirewallStepsAfterItsEvents) {
-    std::ostringstream out;
-    auto text = make_path_text_output(out, {});
+    CapturedSink out;
+    auto text = make_path_text_output(out.sink, {});
     auto l = dropped_ping();
     PathEventView view{&l.events[0], "ping", "", {}, {"ipv4_conntrack_in", "iptable_filter_hook"}};
     text->packet(l, {view});
@@ -85,8 +85,8 @@ TEST(PathOutput, TextPacketListsItsFirewallStepsAfterItsEvents) {
 }
 
 TEST(PathOutput, JsonPacketCarriesFirewallAndHooksButNotTheRawHookFields) {
-    std::ostringstream out;
-    auto json = make_path_json_output(out, {});
+    CapturedSink out;
+    auto json = make_path_json_output(out.sink, {});
     auto l = dropped_ping();
     PathEventView view{&l.events[0], "ping", "", {}, {"ipv4_conntrack_in"}};
     json->packet(l, {view});
