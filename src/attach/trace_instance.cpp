@@ -6,6 +6,7 @@
 
 #include <cerrno>
 
+#include "core/beneath.h"
 #include "core/errors.h"
 #include "core/text_file.h"
 
@@ -13,8 +14,8 @@ namespace ftnt {
 namespace {
 
 // The kernel answers a rejected filter with EINVAL and leaves "parse_error: ..." in the file.
-std::string filter_error_text(const std::string& filter_file) {
-    auto text = read_text_file(filter_file).value_or("");
+std::string filter_error_text(const std::string& dir, const std::string& filter_file) {
+    auto text = read_beneath(dir, filter_file).value_or("");
     auto at = text.find("parse_error:");
     if (at == std::string::npos) return trim(text);
     return trim(text.substr(at));
@@ -39,31 +40,31 @@ TraceInstance::TraceInstance(const std::string& tracefs, const std::string& name
 
 TraceInstance::~TraceInstance() {
     for (const auto& dir : enabled_) {
-        write_text_file(dir + "/enable", "0");
-        write_text_file(dir + "/filter", "0");
+        write_beneath(dir_, dir + "/enable", "0");
+        write_beneath(dir_, dir + "/filter", "0");
     }
     ftnt_tracefs_instance_destroy(instance_);
     ftnt_tracefs_instance_free(instance_);
 }
 
 std::string TraceInstance::event_dir(const std::string& system, const std::string& event) const {
-    return dir_ + "/events/" + system + "/" + event;
+    return "events/" + system + "/" + event;  // under dir_, opened by core/beneath
 }
 
 std::string TraceInstance::set_filter(const std::string& system, const std::string& event,
                                       const std::string& filter) {
     auto file = event_dir(system, event) + "/filter";
-    int error = write_text_file(file, filter.empty() ? "0" : filter);
+    int error = write_beneath(dir_, file, filter.empty() ? "0" : filter);
     if (error == 0) return {};
-    auto text = filter_error_text(file);
-    write_text_file(file, "0");
+    auto text = filter_error_text(dir_, file);
+    write_beneath(dir_, file, "0");
     return text.empty() ? errno_message("filter", error) : text;
 }
 
 void TraceInstance::enable_event(const std::string& system, const std::string& event) {
     auto dir = event_dir(system, event);
     enabled_.push_back(dir);
-    if (int error = write_text_file(dir + "/enable", "1"))
+    if (int error = write_beneath(dir_, dir + "/enable", "1"))
         throw KernelError(errno_message("cannot enable " + system + ":" + event, error));
 }
 

@@ -37,7 +37,7 @@ class TraceInstance {
     std::string name_;
     std::string dir_;
     tracefs_instance* instance_ = nullptr;
-    std::vector<std::string> enabled_;  // event directories to disable on teardown
+    std::vector<std::string> enabled_;  // event directories (under dir_) to disable on teardown
 };
 
 // Removes one instance left behind: disables its events, clears filters, removes it.

@@ -4,7 +4,10 @@
 
 #include <iostream>
 #include <map>
+#include <set>
 
+#include "cli/mode_options.h"
+#include "cli/values.h"
 #include "core/errors.h"
 
 namespace ftnt {
@@ -12,11 +15,19 @@ namespace {
 
 constexpr const char* kVersion = "ftnettrace 0.1.0";
 
-bool is_power_of_two(std::size_t n) {
+// Number-valued flags are taken as text and converted by cli/values after parsing: CLI11's
+// own conversions accept nan, inf and 1e-9, and a failed one aborted (std::stoul).
+struct NumberTexts {
+    std::string interval, pid, icmp_id, min_latency, count, duration, ring_pages;
+    std::set<std::string> given;  // long names of the options on the command line
+    bool has(const char* flag) const { return given.count(flag) > 0; }
+};
+
+bool is_power_of_two(uint64_t n) {
     return n && !(n & (n - 1));
 }
 
-void add_drop_options(CLI::App& app, Options& o) {
+void add_drop_options(CLI::App& app, Options& o, NumberTexts& n) {
     app.add_flag("--drop", o.drop, "Show every packet the kernel drops: reason, location, tuple");
     app.add_option("--reason", o.reasons,
                    "Only these drop reasons (NAME[,NAME], names of this kernel)");
@@ -27,11 +38,10 @@ void add_drop_options(CLI::App& app, Options& o) {
     app.add_flag("--drop-stack", o.drop_stack, "Print the kernel call chain of each drop");
     app.add_flag("--summary", o.summary,
                  "Count drops by reason and location instead of listing them");
-    app.add_option("--interval", o.interval_seconds, "With --summary: print every SEC seconds")
-        ->check(CLI::PositiveNumber);
+    app.add_option("--interval", n.interval, "With --summary: print every SEC seconds");
 }
 
-void add_filter_options(CLI::App& app, Options& o) {
+void add_filter_options(CLI::App& app, Options& o, NumberTexts& n) {
     app.add_option("-s,--saddr", o.saddr, "Source address (IPv4 or IPv6)");
     app.add_option("-d,--daddr", o.daddr, "Destination address");
     app.add_option("--addr", o.addr, "Source or destination address");
@@ -41,17 +51,11 @@ void add_filter_options(CLI::App& app, Options& o) {
     app.add_option("--netns", o.netns, "Network namespace: inode, name under /run/netns, or pid");
     app.add_flag("--netns-current", o.netns_current,
                  "Only the network namespace ftnettrace runs in");
-    app.add_option("--pid", o.pid, "Only events in this process's context");
+    app.add_option("--pid", n.pid, "Only events in this process's context");
     app.add_option("--pkt-len", o.pkt_len, "Only packets of this length, N or N-M bytes");
     app.add_option("--tcp-flags", o.tcp_flags,
-                   "Only TCP packets with these flags set (letters SAPRFU)")
-        ->check([](const std::string& text) {
-            return text.find_first_not_of("SAPRFU") == std::string::npos
-                       ? std::string()
-                       : std::string("letters S A P R F U only");
-        });
-    app.add_option("--icmp-id", o.icmp_id, "Only ICMP packets with this echo id")
-        ->check(CLI::Range(0, 65535));
+                   "Only TCP packets with these flags set (letters SAPRFU)");
+    app.add_option("--icmp-id", n.icmp_id, "Only ICMP packets with this echo id");
 }
 
 void add_netfilter_options(CLI::App& app, Options& o) {
@@ -65,7 +69,7 @@ void add_netfilter_options(CLI::App& app, Options& o) {
                  "joining them to each packet's path (the default where kprobes exist)");
 }
 
-void add_path_options(CLI::App& app, Options& o) {
+void add_path_options(CLI::App& app, Options& o, NumberTexts& n) {
     app.add_flag("--check", o.check, "Show what this kernel can trace and where offsets come from");
     app.add_option("-t,--trace", o.trace, "Probe groups or functions: link-in,ip-in,tcp-in,...");
     app.add_flag("--basic", o.basic, "Print each event as it comes instead of whole packets");
@@ -75,8 +79,7 @@ void add_path_options(CLI::App& app, Options& o) {
                  "At nf_hook_slow: the hook functions registered on that hook, and which "
                  "family and hook it is");
     app.add_option("--trace-stack", o.trace_stack, "Kernel stack at these functions (FUNC[,FUNC])");
-    app.add_option("--min-latency", o.min_latency_ms, "Only packets that lived longer than MS")
-        ->check(CLI::NonNegativeNumber);
+    app.add_option("--min-latency", n.min_latency, "Only packets that lived longer than MS");
     app.add_option("--kprobe", o.kprobes, "Also probe FUNC ['name=FETCHARG ...'] (repeatable)");
     app.add_option("--kretprobe", o.kretprobes, "Also probe FUNC's return (repeatable)");
     app.add_option("--btf", o.btf, "BTF file for struct offsets (default /sys/kernel/btf/vmlinux)")
@@ -86,39 +89,89 @@ void add_path_options(CLI::App& app, Options& o) {
         ->check(CLI::ExistingFile);
 }
 
-void add_run_options(CLI::App& app, Options& o) {
-    app.add_option("-c,--count", o.count, "Stop after N events shown")->check(CLI::PositiveNumber);
-    app.add_option("--duration", o.duration_seconds, "Stop after SEC seconds")
-        ->check(CLI::PositiveNumber);
+void add_run_options(CLI::App& app, Options& o, NumberTexts& n) {
+    app.add_option("-c,--count", n.count, "Stop after N events shown");
+    app.add_option("--duration", n.duration, "Stop after SEC seconds");
     static const std::map<std::string, OutputKind> kOutputs = {{"text", OutputKind::Text},
                                                                {"json", OutputKind::Json}};
     app.add_option("-o,--output", o.output, "Output format: text or json")
         ->transform(CLI::CheckedTransformer(kOutputs, CLI::ignore_case));
     app.add_flag("--date", o.wall_clock,
                  "Print wall-clock date and time instead of monotonic seconds");
-    app.add_option("--ring-pages", o.ring_pages, "perf ring data pages per CPU (power of two)")
-        ->check([](const std::string& text) {
-            std::size_t n = std::stoul(text);
-            return is_power_of_two(n) ? std::string() : std::string("must be a power of two");
-        });
+    app.add_option("--ring-pages", n.ring_pages, "perf ring data pages per CPU (power of two)");
     app.add_option("--catalog", o.catalog_dir, "Directory of probe catalog files (*.def)")
         ->check(CLI::ExistingDirectory);
     app.add_flag("--cleanup", o.cleanup,
                  "Remove what a killed ftnettrace run left in the kernel, and say what");
 }
 
+// Each number and list checked strictly; throws UsageError naming the flag and the form.
+void convert_values(const NumberTexts& n, Options& o) {
+    constexpr uint64_t kMaxU32 = 0xffffffffull;
+    constexpr double kYearSeconds = 366.0 * 24 * 3600;
+    if (n.has("--count")) o.count = parse_whole_number(n.count, "--count", 1, UINT64_MAX / 2);
+    if (n.has("--duration"))
+        o.duration_seconds = parse_decimal(n.duration, "--duration", 0.001, kYearSeconds);
+    if (n.has("--interval"))
+        o.interval_seconds = parse_decimal(n.interval, "--interval", 0.1, kYearSeconds);
+    if (n.has("--min-latency"))
+        o.min_latency_ms = parse_decimal(n.min_latency, "--min-latency", 0, kYearSeconds * 1000);
+    if (n.has("--pid"))
+        o.pid = static_cast<uint32_t>(parse_whole_number(n.pid, "--pid", 1, 4194304));
+    if (n.has("--icmp-id"))
+        o.icmp_id = static_cast<int>(parse_whole_number(n.icmp_id, "--icmp-id", 0, 65535));
+    if (n.has("--ring-pages")) {
+        auto pages = parse_whole_number(n.ring_pages, "--ring-pages", 1, 1u << 16);
+        if (!is_power_of_two(pages))
+            throw UsageError("--ring-pages: '" + shown_value(n.ring_pages) +
+                             "' is not a power of two from 1 to 65536");
+        o.ring_pages = static_cast<std::size_t>(pages);
+    }
+    if (n.has("--pkt-len")) parse_range(o.pkt_len, "--pkt-len", kMaxU32);
+    if (n.has("--tcp-flags") &&
+        (o.tcp_flags.empty() || o.tcp_flags.find_first_not_of("SAPRFU") != std::string::npos))
+        throw UsageError("--tcp-flags: '" + shown_value(o.tcp_flags) +
+                         "' is not letters of S A P R F U");
+    if (n.has("--netns") && o.netns.empty())
+        throw UsageError("--netns: '' is not an inode, a pid or a name under /run/netns");
+    if (!o.netns.empty() && o.netns.find_first_not_of("0123456789") == std::string::npos)
+        parse_whole_number(o.netns, "--netns", 1, kMaxU32);
+    for (auto [text, flag] :
+         {std::pair{&o.reasons, "--reason"}, std::pair{&o.exclude_reasons, "--exclude-reason"},
+          std::pair{&o.protocols, "--proto"}, std::pair{&o.trace, "--trace"},
+          std::pair{&o.trace_stack, "--trace-stack"}})
+        if (n.has(flag)) parse_name_list(*text, flag);
+}
+
+Mode mode_of(const Options& o, bool faddr2line) {
+    if (o.drop) return Mode::Drop;
+    if (o.cleanup) return Mode::Cleanup;
+    if (o.check) return Mode::Check;
+    if (faddr2line) return Mode::Faddr2line;
+    if (o.iptables_trace || o.log_invalid) return Mode::IptablesTrace;
+    return Mode::Path;  // the default: follow packets through the kernel
+}
+
+// Every option given must be one the chosen mode takes (cli/mode_options).
+void refuse_options_of_other_modes(const CLI::App& app, Mode mode) {
+    for (const CLI::Option* option : app.get_options())
+        if (option->count() > 0)
+            if (auto refusal = refusal_for(mode, option->get_name())) throw UsageError(*refusal);
+}
+
 }  // namespace
 
 ParseResult parse_command_line(int argc, char** argv) {
     Options o;
+    NumberTexts n;
     CLI::App app{"ftnettrace: where and why the kernel drops your packets, without BPF",
                  "ftnettrace"};
     app.set_version_flag("-V,--version", kVersion);
-    add_drop_options(app, o);
-    add_filter_options(app, o);
-    add_path_options(app, o);
+    add_drop_options(app, o, n);
+    add_filter_options(app, o, n);
+    add_path_options(app, o, n);
     add_netfilter_options(app, o);
-    add_run_options(app, o);
+    add_run_options(app, o, n);
     auto* faddr = app.add_subcommand(
         "faddr2line", "Source lines of FUNC+0xOFF[/0xSIZE] or 0xADDR, as scripts/faddr2line");
     faddr->add_option("--vmlinux", o.vmlinux, "vmlinux with DWARF")->check(CLI::ExistingFile);
@@ -130,7 +183,7 @@ ParseResult parse_command_line(int argc, char** argv) {
     } catch (const CLI::CallForVersion& e) {
         return {std::nullopt, app.exit(e)};
     } catch (const CLI::ParseError& e) {
-        std::cerr << "ftnettrace: " << e.what() << "\n";
+        std::cerr << "ftnettrace: " << shown_value(e.what(), 300) << "\n";
         return {std::nullopt, kExitUsage};
     }
     int modes =
@@ -142,14 +195,14 @@ ParseResult parse_command_line(int argc, char** argv) {
                      "--iptables-trace/--log-invalid\n";
         return {std::nullopt, kExitUsage};
     }
-    o.mode = Mode::Path;  // the default: follow packets through the kernel
-    if (o.drop) o.mode = Mode::Drop;
-    if (o.cleanup) o.mode = Mode::Cleanup;
-    if (o.check) o.mode = Mode::Check;
-    if (faddr->parsed()) o.mode = Mode::Faddr2line;
-    if (netfilter) o.mode = Mode::IptablesTrace;
-    if (o.steps_only && !netfilter) {
-        std::cerr << "ftnettrace: --steps-only goes with --iptables-trace or --log-invalid\n";
+    o.mode = mode_of(o, faddr->parsed());
+    try {
+        for (const CLI::Option* option : app.get_options())
+            if (option->count() > 0) n.given.insert(option->get_name());
+        refuse_options_of_other_modes(app, o.mode);
+        convert_values(n, o);
+    } catch (const UsageError& error) {
+        std::cerr << "ftnettrace: " << error.what() << "\n";
         return {std::nullopt, kExitUsage};
     }
     if (o.interval_seconds > 0 && !o.summary) {

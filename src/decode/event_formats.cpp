@@ -6,6 +6,7 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "core/beneath.h"
 #include "core/text_file.h"
 
 namespace ftnt {
@@ -22,7 +23,7 @@ EventFormats::~EventFormats() {
 
 tep_event* EventFormats::load(const std::string& tracefs, const std::string& system,
                               const std::string& name) {
-    auto text = read_text_file(tracefs + "/events/" + system + "/" + name + "/format");
+    auto text = read_beneath(tracefs, "events/" + system + "/" + name + "/format");
     if (!text) return nullptr;
     return parse(*text, system);
 }

@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "core/errors.h"
+#include "core/regular_file.h"
 #include "core/text_file.h"
 
 namespace ftnt {
@@ -71,9 +72,17 @@ class BtfTypes : public KernelTypes {
 };
 
 BtfTypes::BtfTypes(const std::string& path) : source_(path) {
+    bool kernels_own = path == "/sys/kernel/btf/vmlinux";
+    if (!kernels_own || path_exists(path))
+        if (auto error = check_regular_file(path, kMaxVmlinuxBytes); !error.empty())
+            throw UsageError("cannot read " + path + ": " + error);
     vmlinux_ = btf__parse(path.c_str(), nullptr);
-    if (!vmlinux_)
+    if (vmlinux_) return;
+    int error = errno;
+    if (kernels_own)
         throw KernelError("no BTF at " + path + " (kernel without CONFIG_DEBUG_INFO_BTF)");
+    throw UsageError(
+        errno_message(path + " is not valid BTF (raw BTF or an ELF file with .BTF)", error));
 }
 
 BtfTypes::~BtfTypes() {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/errors.h"
+#include "core/regular_file.h"
 #include "discover/kernel_types.h"
 
 namespace ftnt {
@@ -84,8 +85,11 @@ bool find_member(Dwarf_Die* composite, const std::string& name, uint64_t base_bi
 class DwarfTypes : public KernelTypes {
   public:
     explicit DwarfTypes(const std::string& path) : source_("DWARF " + path) {
-        fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-        if (fd_ < 0) throw KernelError(errno_message("cannot open " + path, errno));
+        UniqueFd checked;
+        if (auto error = open_regular_file(path, kMaxVmlinuxBytes, checked); !error.empty())
+            throw UsageError("cannot read " + path + ": " + error);
+        fd_ = ::dup(checked.get());
+        if (fd_ < 0) throw KernelError(errno_message("dup " + path, errno));
         dwarf_ = dwarf_begin(fd_, DWARF_C_READ);
         if (!dwarf_) {
             ::close(fd_);

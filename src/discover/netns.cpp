@@ -2,8 +2,10 @@
 
 #include <sys/stat.h>
 
+#include <charconv>
 #include <optional>
 
+#include "cli/values.h"
 #include "core/errors.h"
 
 namespace ftnt {
@@ -22,8 +24,11 @@ uint32_t netns_inode(const std::string& text) {
     if (digits) {
         // A namespace inode is far above any pid (pid_max is at most 2^22; init_net is
         // 4026531833 on 6.18), so a number above pid_max is an inode, else a pid.
-        auto value = std::stoull(text);
-        if (value > 0xffffffffull) throw UsageError("--netns: " + text + " is out of range");
+        uint64_t value = 0;
+        auto parsed = std::from_chars(text.data(), text.data() + text.size(), value);
+        if (parsed.ec != std::errc() || value > 0xffffffffull)
+            throw UsageError("--netns: '" + shown_value(text) +
+                             "' is out of range (an inode or pid is at most 4294967295)");
         if (value > 4194304ull) return static_cast<uint32_t>(value);
         if (auto inode = inode_of("/proc/" + text + "/ns/net")) return *inode;
         throw UsageError("--netns: no process " + text);

@@ -35,9 +35,8 @@ TracefsMount::TracefsMount() : path_(find_tracefs()) {
                                     error));
 }
 
-TracefsMount::~TracefsMount() {
-    // Unmount only what this run mounted; EBUSY means someone else uses it now: leave it.
-    if (mounted_here_) ::umount2(path_.c_str(), 0);
-}
+// Never unmounted: another run (or --cleanup, or another tool) may have started using the
+// mount since, and an unmount under it hides its instance from it (it could not remove it).
+TracefsMount::~TracefsMount() = default;
 
 }  // namespace ftnt

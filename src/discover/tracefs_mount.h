@@ -1,4 +1,5 @@
-// Finds tracefs, mounting it when no mount is there yet.
+// Finds tracefs, mounting it when no mount is there yet. A mount made here stays after the
+// run: other runs may use it by then.
 #pragma once
 
 #include <string>

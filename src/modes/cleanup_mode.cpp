@@ -1,73 +1,112 @@
 #include "modes/cleanup_mode.h"
 
+#include <charconv>
+#include <exception>
 #include <iostream>
 #include <optional>
 #include <string>
 
 #include "attach/dynamic_event.h"
 #include "attach/trace_instance.h"
+#include "cli/values.h"
 #include "core/errors.h"
 #include "core/text_file.h"
 #include "discover/kernel_env.h"
 #include "discover/tracefs_mount.h"
 #include "netfilter/leftovers.h"
+#include "netfilter/run_state.h"
 
 namespace ftnt {
 namespace {
 
-// "ftnettrace-1234" -> 1234
+using netfilter::CleanupCounts;
+
+// "ftnettrace-1234" -> 1234; nothing for a name ftnettrace does not give.
 std::optional<int> owner_pid(const std::string& name, const std::string& prefix) {
     if (!name.starts_with(prefix)) return std::nullopt;
     auto digits = name.substr(prefix.size());
-    if (digits.empty() || digits.find_first_not_of("0123456789") != std::string::npos)
+    int pid = 0;
+    auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), pid);
+    if (digits.empty() || error != std::errc() || end != digits.data() + digits.size() || pid <= 0)
         return std::nullopt;
-    return std::stoi(digits);
+    return pid;
 }
 
-int remove_stale_instances(const std::string& tracefs) {
-    int removed = 0;
+// Alive: its state file is locked (in whatever pid namespace it runs).
+bool owner_dead(int pid) {
+    return pid != ::getpid() && !netfilter::run_alive(pid);
+}
+
+void remove_stale_instances(const std::string& tracefs, CleanupCounts& counts) {
     for (const auto& name : list_directory(tracefs + "/instances")) {
+        if (!name.starts_with(kInstancePrefix)) continue;
         auto pid = owner_pid(name, kInstancePrefix);
-        if (!pid) continue;
-        if (process_alive(*pid)) {
+        if (!pid) {
+            std::cout << "skipped tracefs instance " << shown_value(name)
+                      << ": not a name ftnettrace gives (" << kInstancePrefix << "<pid>)\n";
+            continue;
+        }
+        if (!owner_dead(*pid)) {
             std::cout << "kept tracefs instance " << name << ": run " << *pid
                       << " is still alive\n";
             continue;
         }
         if (remove_instance_dir(tracefs, name)) {
             std::cout << "removed tracefs instance " << name << "\n";
-            ++removed;
+            ++counts.removed;
         } else {
             std::cout << "could not remove tracefs instance " << name << "\n";
+            ++counts.failures;
         }
     }
-    return removed;
 }
 
-int remove_stale_probe_groups(const std::string& tracefs) {
-    int removed = 0;
+void remove_stale_probe_groups(const std::string& tracefs, CleanupCounts& counts) {
     for (const auto& group : dynamic_groups(tracefs)) {
         auto pid = owner_pid(group, kDynamicGroupPrefix);
-        if (!pid || process_alive(*pid)) continue;
+        if (!pid) {
+            std::cout << "skipped kprobe group " << shown_value(group)
+                      << ": not a name ftnettrace gives (" << kDynamicGroupPrefix << "<pid>)\n";
+            continue;
+        }
+        if (!owner_dead(*pid)) {
+            std::cout << "kept kprobe group " << group << ": run " << *pid << " is still alive\n";
+            continue;
+        }
         int events = remove_dynamic_group(tracefs, group);
         std::cout << "removed " << events << " kprobe events of group " << group << "\n";
-        removed += events;
+        counts.removed += events;
     }
-    return removed;
+}
+
+void sweep_tracefs(CleanupCounts& counts) {
+    // Mounted as a run mounts it: an instance does not go away with the mount.
+    TracefsMount tracefs;
+    remove_stale_instances(tracefs.path(), counts);
+    if (path_exists(tracefs.path() + "/kprobe_events"))
+        remove_stale_probe_groups(tracefs.path(), counts);
 }
 
 }  // namespace
 
 int run_cleanup_mode(const Options&) {
     require_root();
-    auto tracefs = find_tracefs();
-    int removed = 0;
-    if (!tracefs.empty()) {
-        removed += remove_stale_instances(tracefs);
-        if (path_exists(tracefs + "/kprobe_events")) removed += remove_stale_probe_groups(tracefs);
+    CleanupCounts counts;
+    try {
+        sweep_tracefs(counts);
+    } catch (const std::exception& error) {
+        std::cout << "could not look for trace instances and kprobe groups: " << error.what()
+                  << "\n";
+        ++counts.failures;
     }
-    removed += netfilter::remove_stale_netfilter_state(std::cout);
-    if (removed == 0) std::cout << "nothing left behind by ftnettrace\n";
+    auto netfilter = netfilter::remove_stale_netfilter_state(std::cout);
+    counts.removed += netfilter.removed;
+    counts.failures += netfilter.failures;
+    if (counts.failures > 0) {
+        std::cout << counts.failures << " things could not be looked at or removed (above)\n";
+        return kExitFailure;
+    }
+    if (counts.removed == 0) std::cout << "nothing left behind by ftnettrace\n";
     return kExitOk;
 }
 

@@ -17,6 +17,7 @@
 #include "discover/kernel_types.h"
 #include "discover/tracefs_features.h"
 #include "discover/tracefs_mount.h"
+#include "netfilter/run_state.h"
 #include "output/output.h"
 #include "plan/drop_plan.h"
 #include "read/perf_record.h"
@@ -227,6 +228,8 @@ int run_drop_mode(const Options& options) {
 
     // attach
     StopSignal stop;
+    // Locked for the run's life: --cleanup leaves the instance of a live run.
+    netfilter::RunState run_state(static_cast<int>(::getpid()));
     TraceInstance instance(tracefs.path(), instance_name_for_pid(::getpid()));
     if (auto error = instance.set_filter("skb", "kfree_skb", plan.drop.filter); !error.empty())
         throw KernelError("the kernel refused the filter \"" + plan.drop.filter + "\": " + error);

@@ -16,6 +16,7 @@
 #include "modes/path_mode.h"
 #include "netfilter/firewall_trace.h"
 #include "netfilter/namespace.h"
+#include "netfilter/run_state.h"
 #include "netfilter/step_output.h"
 #include "output/output_sink.h"
 #include "plan/user_filter.h"
@@ -30,13 +31,8 @@ void refuse_if(bool given, const char* flag, const char* why) {
     if (given) throw UsageError(std::string(flag) + why);
 }
 
+// Flags of other modes are refused by cli/mode_options.
 void refuse_flags_that_do_not_apply(const Options& o) {
-    constexpr const char* kWhy =
-        " does not apply to --iptables-trace/--log-invalid (rules match -s -d --addr -S -D -P "
-        "-p and --netns)";
-    refuse_if(!o.reasons.empty() || !o.exclude_reasons.empty(), "--reason/--exclude-reason", kWhy);
-    refuse_if(o.summary, "--summary", kWhy);
-    refuse_if(o.drop_stack, "--drop-stack", kWhy);
     if (o.netns_current && !o.netns.empty())
         throw UsageError("--netns and --netns-current exclude each other");
 }
@@ -72,7 +68,8 @@ int run_steps_alone(const Options& options) {
     OutputEnd end;
     {
         StopSignal stop;
-        FirewallTrace firewall(options, filter, target);
+        RunState run_state(static_cast<int>(::getpid()));
+        FirewallTrace firewall(run_state, options, filter, target);
         TimeFormat time{options.wall_clock, measure_monotonic_to_realtime()};
         auto output = options.output == OutputKind::Json ? make_step_json_output(sink, time, true)
                                                          : make_step_text_output(sink, time, true);

@@ -28,6 +28,7 @@
 #include "ftnettrace/filters.h"
 #include "netfilter/firewall_trace.h"
 #include "netfilter/namespace.h"
+#include "netfilter/run_state.h"
 #include "netfilter/step_output.h"
 #include "output/path_output.h"
 #include "plan/path_plan.h"
@@ -422,6 +423,8 @@ int run_path_mode(const Options& o) {
 
     // attach
     StopSignal stop;
+    // Locked for the run's life: --cleanup leaves the instance and the group of a live run.
+    netfilter::RunState run_state(static_cast<int>(::getpid()));
     TraceInstance instance(tracefs.path(), instance_name_for_pid(::getpid()));
     std::vector<std::unique_ptr<DynamicEvent>> dynamic_events;
     PerfReader reader(online_cpus(), RingOptions{o.ring_pages});
@@ -460,7 +463,7 @@ int run_path_mode(const Options& o) {
     reader.enable();
     // Rules after the probes: every traced packet has its path.
     std::optional<netfilter::FirewallTrace> firewall;
-    if (firewall_wanted) firewall.emplace(o, filter, netfilter::resolve_netns(o.netns));
+    if (firewall_wanted) firewall.emplace(run_state, o, filter, netfilter::resolve_netns(o.netns));
     std::cerr << "ftnettrace: tracing packets at " << attachment.attached() << " probe points"
               << (filter.empty() ? "" : " with the filter in the kernel where the point allows")
               << (firewall ? "; firewall steps joined to them: " + firewall->description() : "")

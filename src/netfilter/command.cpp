@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstdlib>
 
+#include "core/text_file.h"
 #include "core/unique_fd.h"
 
 namespace ftnt::netfilter {
@@ -125,6 +126,15 @@ CommandResult run_command(const std::vector<std::string>& argv, const std::strin
     result.exit_code = wait_child(child, timed_out);
     if (timed_out) result.err += "(timed out after " + std::to_string(timeout_seconds) + " s)";
     return result;
+}
+
+std::string failure_text(const CommandResult& result) {
+    for (const auto* text : {&result.err, &result.out}) {
+        auto trimmed = trim(*text);
+        if (!trimmed.empty()) return trimmed.substr(0, 2000);
+    }
+    if (result.exit_code < 0) return "it could not be started, was killed or timed out";
+    return "it exited with status " + std::to_string(result.exit_code) + " and said nothing";
 }
 
 }  // namespace ftnt::netfilter

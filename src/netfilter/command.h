@@ -19,6 +19,8 @@ CommandResult run_command(const std::vector<std::string>& argv, const std::strin
                           int timeout_seconds = 30);
 // True when `name` is an executable in PATH (or an absolute path to one).
 bool have_command(const std::string& name);
+// Why a command failed, never empty: its stderr, else its stdout, else how it ended.
+std::string failure_text(const CommandResult& result);
 // "iptables-legacy -t raw -I ..." for messages.
 std::string command_text(const std::vector<std::string>& argv);
 

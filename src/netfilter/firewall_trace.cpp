@@ -178,10 +178,10 @@ class StepSource {
     TraceIdPackets packets_;
 };
 
-FirewallTrace::FirewallTrace(const Options& options, const filters::PacketFilter& filter,
-                             const NetnsTarget& target)
-    : state_(static_cast<int>(::getpid()), target.inode, target.path) {
-    const int pid = static_cast<int>(::getpid());
+FirewallTrace::FirewallTrace(RunState& state, const Options& options,
+                             const filters::PacketFilter& filter, const NetnsTarget& target)
+    : state_(state) {
+    state_.set_netns(target.inode, target.path);
     auto matches = expand_filter(filter);
     Backends backends;
     {
@@ -209,20 +209,20 @@ FirewallTrace::FirewallTrace(const Options& options, const filters::PacketFilter
 
     std::vector<std::string> what;
     if (legacy_trace) {
-        add_trace_rules(legacy_tool(), matches, pid, rules_);
+        add_trace_rules(state_, legacy_tool(), matches, rules_);
         what.push_back("iptables-legacy TRACE (" + std::to_string(rules_.size()) +
                        " rules in raw PREROUTING/OUTPUT)");
     }
     if (invalid_legacy) {
         auto before = rules_.size();
-        add_log_invalid_rules(legacy_tool(), matches, pid, rules_);
+        add_log_invalid_rules(state_, legacy_tool(), matches, rules_);
         what.push_back("iptables-legacy LOG of ctstate INVALID (" +
                        std::to_string(rules_.size() - before) + " rules in filter)");
     }
     bool invalid_nft = options.log_invalid && !invalid_legacy;
     if (nft_trace || invalid_nft) {
         if (backends.nft_cli) {
-            table_.emplace(pid, nft_trace ? matches : std::vector<RuleMatch>{},
+            table_.emplace(state_, nft_trace ? matches : std::vector<RuleMatch>{},
                            invalid_nft ? matches : std::vector<RuleMatch>{});
             what.push_back(std::string(nft_trace ? "nf_tables trace" : "") +
                            (nft_trace && invalid_nft ? " and " : "") +
@@ -230,8 +230,8 @@ FirewallTrace::FirewallTrace(const Options& options, const filters::PacketFilter
                            table_->name() + ")");
         } else {
             auto before = rules_.size();
-            if (nft_trace) add_trace_rules(nft_compat_tool(), matches, pid, rules_);
-            if (invalid_nft) add_log_invalid_rules(nft_compat_tool(), matches, pid, rules_);
+            if (nft_trace) add_trace_rules(state_, nft_compat_tool(), matches, rules_);
+            if (invalid_nft) add_log_invalid_rules(state_, nft_compat_tool(), matches, rules_);
             what.push_back("iptables-nft rules (" + std::to_string(rules_.size() - before) +
                            ", no nft command)");
         }

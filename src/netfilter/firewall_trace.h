@@ -37,8 +37,9 @@ class FirewallTrace {
     using OnStep = std::function<void(const TraceStep&)>;
     using OnInvalid = std::function<void(const InvalidEvent&)>;
 
-    // Sets everything up (as root); the calling thread stays in `target` until destruction.
-    FirewallTrace(const Options& options, const filters::PacketFilter& filter,
+    // Sets everything up (as root), each change recorded in `state` first; the calling
+    // thread stays in `target` until destruction.
+    FirewallTrace(RunState& state, const Options& options, const filters::PacketFilter& filter,
                   const NetnsTarget& target);
     ~FirewallTrace();
     FirewallTrace(const FirewallTrace&) = delete;
@@ -54,7 +55,7 @@ class FirewallTrace {
     FirewallCounts counts() const;
 
   private:
-    RunState state_;
+    RunState& state_;
     std::vector<std::unique_ptr<SysctlSetting>> sysctls_;
     std::optional<NetnsEnter> enter_;
     std::optional<KmsgReader> kmsg_;

@@ -19,26 +19,36 @@ IptablesTool nft_compat_tool() {
             "ip6tables-nft-save"};
 }
 
-IptablesRule::IptablesRule(std::string command, std::string table, std::string chain,
-                           std::vector<std::string> spec)
-    : command_(std::move(command)),
-      table_(std::move(table)),
-      chain_(std::move(chain)),
-      spec_(std::move(spec)) {
+IptablesRule::IptablesRule(RunState& state, std::string command, std::string table,
+                           std::string chain, std::vector<std::string> spec)
+    : state_(state),
+      record_{std::move(command), std::move(table), std::move(chain), std::move(spec)} {
+    state_.add_rule(record_);  // recorded first: a SIGKILL right after leaves no rule unknown
     auto result = run_command(argv("-I"));
-    if (!result.ok()) throw KernelError(command_text(argv("-I")) + " failed: " + trim(result.err));
+    if (!result.ok()) {
+        state_.remove_rule(record_);
+        throw KernelError(command_text(argv("-I")) + " failed: " + failure_text(result));
+    }
 }
 
 IptablesRule::~IptablesRule() {
     auto result = run_command(argv("-D"));
-    if (!result.ok())
-        std::cerr << "ftnettrace: " << command_text(argv("-D")) << " failed: " << trim(result.err)
+    if (!result.ok()) {
+        std::cerr << "ftnettrace: " << command_text(argv("-D"))
+                  << " failed: " << failure_text(result)
                   << "; `ftnettrace --cleanup` removes it once this run is gone\n";
+        return;
+    }
+    try {
+        state_.remove_rule(record_);
+    } catch (const std::exception&) {
+    }
 }
 
 std::vector<std::string> IptablesRule::argv(const char* action) const {
-    std::vector<std::string> args = {command_, "-w", "-t", table_, action, chain_};
-    args.insert(args.end(), spec_.begin(), spec_.end());
+    std::vector<std::string> args = {record_.command, "-w",   "-t",
+                                     record_.table,   action, record_.chain};
+    args.insert(args.end(), record_.spec.begin(), record_.spec.end());
     return args;
 }
 
@@ -48,12 +58,13 @@ std::vector<std::string> trace_rule_spec(const RuleMatch& match, int pid) {
     return spec;
 }
 
-void add_trace_rules(const IptablesTool& tool, const std::vector<RuleMatch>& matches, int pid,
-                     RuleList& rules) {
+void add_trace_rules(RunState& state, const IptablesTool& tool,
+                     const std::vector<RuleMatch>& matches, RuleList& rules) {
     for (const auto& match : matches)
         for (const char* chain : {"PREROUTING", "OUTPUT"})
-            rules.push_back(std::make_unique<IptablesRule>(tool.command(match.family), "raw", chain,
-                                                           trace_rule_spec(match, pid)));
+            rules.push_back(std::make_unique<IptablesRule>(state, tool.command(match.family), "raw",
+                                                           chain,
+                                                           trace_rule_spec(match, state.pid())));
 }
 
 std::vector<std::string> log_invalid_rule_spec(const RuleMatch& match, int pid) {
@@ -65,43 +76,50 @@ std::vector<std::string> log_invalid_rule_spec(const RuleMatch& match, int pid) 
     return spec;
 }
 
-void add_log_invalid_rules(const IptablesTool& tool, const std::vector<RuleMatch>& matches, int pid,
-                           RuleList& rules) {
+void add_log_invalid_rules(RunState& state, const IptablesTool& tool,
+                           const std::vector<RuleMatch>& matches, RuleList& rules) {
     for (const auto& match : matches)
         for (const char* chain : {"INPUT", "FORWARD", "OUTPUT"})
-            rules.push_back(std::make_unique<IptablesRule>(
-                tool.command(match.family), "filter", chain, log_invalid_rule_spec(match, pid)));
+            rules.push_back(
+                std::make_unique<IptablesRule>(state, tool.command(match.family), "filter", chain,
+                                               log_invalid_rule_spec(match, state.pid())));
 }
 
-int remove_tagged_rules(const IptablesTool& tool, bool (*gone)(int), const std::string& where,
-                        std::ostream& out) {
-    int removed = 0;
-    for (int family : {4, 6}) {
-        if (!have_command(tool.save_command(family))) continue;
-        auto saved = run_command({tool.save_command(family)});
-        if (!saved.ok()) continue;
-        for (const auto& [table, contents] : parse_iptables_save(saved.out)) {
-            for (const auto& [chain, rules] : contents.chains) {
-                for (const auto& line : rules.rules) {
-                    auto pid = tagged_pid(line);
-                    if (!pid || !gone(*pid)) continue;
-                    auto words = split_save_line(line);
-                    std::vector<std::string> argv = {tool.command(family), "-w", "-t", table, "-D"};
-                    argv.insert(argv.end(), words.begin() + 1, words.end());
-                    auto result = run_command(argv);
-                    if (result.ok()) {
-                        out << "removed " << tool.command(family) << " rule in " << where << ": -t "
-                            << table << " " << line << "\n";
-                        ++removed;
-                    } else {
-                        out << "could not remove " << tool.command(family) << " rule in " << where
-                            << ": -t " << table << " " << line << ": " << trim(result.err) << "\n";
-                    }
-                }
-            }
-        }
+namespace {
+
+// Only the iptables tools a run uses: a record names the command that is run.
+bool known_command(const std::string& command) {
+    for (const auto& tool : {legacy_tool(), nft_compat_tool()})
+        if (command == tool.v4 || command == tool.v6) return true;
+    return false;
+}
+
+std::vector<std::string> record_argv(const RuleRecord& rule, const char* action) {
+    std::vector<std::string> args = {rule.command, "-w", "-t", rule.table, action, rule.chain};
+    args.insert(args.end(), rule.spec.begin(), rule.spec.end());
+    return args;
+}
+
+}  // namespace
+
+std::string rule_text_of(const RuleRecord& rule) {
+    std::string text = "-t " + rule.table + " -A " + rule.chain;
+    for (const auto& word : rule.spec)
+        text += " " + (word.find(' ') == std::string::npos ? word : "\"" + word + "\"");
+    return text;
+}
+
+bool delete_recorded_rule(const RuleRecord& rule, std::string* error) {
+    if (!known_command(rule.command)) {
+        if (error) *error = "not an iptables command of ftnettrace: " + rule.command;
+        return false;
     }
-    return removed;
+    if (!have_command(rule.command)) return true;  // no such tool: no rule of it either
+    if (!run_command(record_argv(rule, "-C")).ok()) return true;  // not there (any more)
+    auto result = run_command(record_argv(rule, "-D"));
+    if (result.ok()) return true;
+    if (error) *error = failure_text(result);
+    return false;
 }
 
 }  // namespace ftnt::netfilter

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "netfilter/match_args.h"
+#include "netfilter/run_state.h"
 
 namespace ftnt::netfilter {
 
@@ -24,34 +25,38 @@ IptablesTool nft_compat_tool();
 
 class IptablesRule {
   public:
-    // Inserts the rule at the top of `chain` (-I). Throws KernelError with the tool's message.
-    IptablesRule(std::string command, std::string table, std::string chain,
+    // Records the rule in the run's state file, then inserts it at the top of `chain` (-I).
+    // Throws KernelError with the tool's message.
+    IptablesRule(RunState& state, std::string command, std::string table, std::string chain,
                  std::vector<std::string> spec);
-    ~IptablesRule();  // -D with the same spec; a failure is reported on stderr
+    // -D with the same spec, then the record goes; a failure is reported on stderr and the
+    // record stays for --cleanup.
+    ~IptablesRule();
     IptablesRule(const IptablesRule&) = delete;
     IptablesRule& operator=(const IptablesRule&) = delete;
 
   private:
     std::vector<std::string> argv(const char* action) const;
-    std::string command_, table_, chain_;
-    std::vector<std::string> spec_;
+    RunState& state_;
+    RuleRecord record_;
 };
 
 using RuleList = std::vector<std::unique_ptr<IptablesRule>>;
 
 // The TRACE target in raw PREROUTING and OUTPUT for each match (ip6tables for family 6).
 std::vector<std::string> trace_rule_spec(const RuleMatch& match, int pid);
-void add_trace_rules(const IptablesTool& tool, const std::vector<RuleMatch>& matches, int pid,
-                     RuleList& rules);
+void add_trace_rules(RunState& state, const IptablesTool& tool,
+                     const std::vector<RuleMatch>& matches, RuleList& rules);
 // A rate-limited LOG of ctstate INVALID in filter INPUT, FORWARD and OUTPUT.
 inline constexpr const char* kInvalidPrefix = "ftnettrace-invalid: ";
 std::vector<std::string> log_invalid_rule_spec(const RuleMatch& match, int pid);
-void add_log_invalid_rules(const IptablesTool& tool, const std::vector<RuleMatch>& matches, int pid,
-                           RuleList& rules);
+void add_log_invalid_rules(RunState& state, const IptablesTool& tool,
+                           const std::vector<RuleMatch>& matches, RuleList& rules);
 
-// Deletes every rule whose tag names a pid for which `gone(pid)` is true, in the calling
-// thread's namespace, for one tool (both families). Returns how many; says each on `out`.
-int remove_tagged_rules(const IptablesTool& tool, bool (*gone)(int), const std::string& where,
-                        std::ostream& out);
+// Deletes a rule a dead run recorded, in the calling thread's namespace, matched exactly by
+// its spec (-D); a rule no longer there counts as removed. False with the tool's message.
+bool delete_recorded_rule(const RuleRecord& rule, std::string* error);
+// "-t raw -A PREROUTING -p icmp ..."
+std::string rule_text_of(const RuleRecord& rule);
 
 }  // namespace ftnt::netfilter

@@ -142,14 +142,14 @@ std::optional<TraceLine> parse_trace_line(std::string_view message) {
     message.remove_prefix(kPrefix.size());
     auto space = message.find(' ');
     std::string_view where = message.substr(0, space);
-    // table:chain:kind:number; chain names cannot hold ':' in iptables, but a table could
-    // only in theory: split from the right.
+    // table:chain:kind:number. A table is one of the kernel's own names (no ':'), but a user
+    // chain may hold ':' ("x:rule:1"): the table ends at the first ':', kind and number are
+    // the last two fields, and the chain is everything between.
+    auto c1 = where.find(':');
     auto c3 = where.rfind(':');
-    if (c3 == std::string_view::npos || c3 == 0) return std::nullopt;
+    if (c1 == std::string_view::npos || c1 == 0 || c3 <= c1) return std::nullopt;
     auto c2 = where.rfind(':', c3 - 1);
-    if (c2 == std::string_view::npos || c2 == 0) return std::nullopt;
-    auto c1 = where.rfind(':', c2 - 1);
-    if (c1 == std::string_view::npos) return std::nullopt;
+    if (c2 == std::string_view::npos || c2 <= c1) return std::nullopt;
     TraceLine line;
     line.table = where.substr(0, c1);
     line.chain = where.substr(c1 + 1, c2 - c1 - 1);

@@ -2,16 +2,12 @@
 
 #include <unistd.h>
 
-#include <charconv>
 #include <exception>
 
 #include "core/text_file.h"
-#include "discover/kernel_env.h"
-#include "netfilter/command.h"
 #include "netfilter/iptables_rules.h"
 #include "netfilter/namespace.h"
 #include "netfilter/nft_table.h"
-#include "netfilter/rule_text.h"
 #include "netfilter/run_state.h"
 #include "netfilter/sysctl_setting.h"
 
@@ -19,68 +15,75 @@ namespace ftnt::netfilter {
 namespace {
 
 bool run_gone(int pid) {
-    return pid != ::getpid() && !process_alive(pid);
+    return pid != ::getpid() && !run_alive(pid);
 }
 
-bool legacy_tables_loaded() {
-    for (const char* path : {"/proc/net/ip_tables_names", "/proc/net/ip6_tables_names"}) {
-        auto names = read_text_file(path);
-        if (names && !trim(*names).empty()) return true;
-    }
-    return false;
+const NetnsTarget* find_namespace(const std::vector<NetnsTarget>& namespaces, uint32_t inode) {
+    for (const auto& candidate : namespaces)
+        if (candidate.inode == inode) return &candidate;
+    return nullptr;
 }
 
-int sweep_namespace(const NetnsTarget& ns, std::ostream& out) {
-    int removed = 0;
-    std::string where = "netns " + ns.label;
-    if (legacy_tables_loaded() && have_command("iptables-legacy-save"))
-        removed += remove_tagged_rules(legacy_tool(), run_gone, where, out);
-    if (!have_command("nft")) {
-        if (have_command("iptables-nft-save"))
-            removed += remove_tagged_rules(nft_compat_tool(), run_gone, where, out);
-        return removed;
+// The rules and the table of one dead run, in the namespace it recorded.
+void remove_recorded(const StateFile& file, const std::vector<NetnsTarget>& namespaces,
+                     std::ostream& out, CleanupCounts& counts, bool& keep_file) {
+    if (file.rules.empty() && file.tables.empty()) return;
+    const NetnsTarget* ns = find_namespace(namespaces, file.netns_inode);
+    if (!ns) {
+        out << "run " << file.pid << ": its namespace " << file.netns_inode
+            << " is gone, and its rules with it\n";
+        return;
     }
-    auto tables = parse_nft_tables(run_command({"nft", "list", "tables"}).out);
-    if (tables.empty()) return removed;
-    for (const auto& [family, name] : tables) {
-        if (!name.starts_with(kNftTablePrefix)) continue;
-        int pid = 0;
-        auto digits = name.substr(std::string(kNftTablePrefix).size());
-        if (std::from_chars(digits.data(), digits.data() + digits.size(), pid).ec != std::errc() ||
-            !run_gone(pid))
-            continue;
+    NetnsEnter enter(*ns);
+    std::string where = "netns " + ns->label;
+    for (const auto& rule : file.rules) {
         std::string error;
-        if (delete_nft_table(family, name, &error)) {
-            out << "removed nft table " << family << " " << name << " in " << where << "\n";
-            ++removed;
+        if (delete_recorded_rule(rule, &error)) {
+            out << "removed " << rule.command << " rule of run " << file.pid << " in " << where
+                << ": " << rule_text_of(rule) << "\n";
+            ++counts.removed;
         } else {
-            out << "could not remove nft table " << family << " " << name << " in " << where << ": "
-                << error << "\n";
+            out << "could not remove " << rule.command << " rule of run " << file.pid << " in "
+                << where << ": " << rule_text_of(rule) << ": " << error << "\n";
+            ++counts.failures;
+            keep_file = true;
         }
     }
-    // Rules of ours inside the user's tables exist only from the iptables-nft fallback.
-    if (have_command("iptables-nft-save"))
-        removed += remove_tagged_rules(nft_compat_tool(), run_gone, where, out);
-    return removed;
+    for (const auto& table : file.tables) {
+        // Only the table ftnettrace makes: its family, and the name of that run.
+        if (table.family != kNftFamily || table.name != nft_table_name(file.pid)) {
+            out << "left nft table " << table.family << " " << table.name << " in " << where
+                << ": run " << file.pid << " would not have made it\n";
+            continue;
+        }
+        std::string error;
+        if (delete_nft_table(table.family, table.name, &error)) {
+            out << "removed nft table " << table.family << " " << table.name << " in " << where
+                << "\n";
+            ++counts.removed;
+        } else {
+            out << "could not remove nft table " << table.family << " " << table.name << " in "
+                << where << ": " << error << "\n";
+            ++counts.failures;
+            keep_file = true;
+        }
+    }
 }
 
 bool held_by_live_run(const std::vector<StateFile>& files, const SysctlRecord& record) {
     for (const auto& file : files) {
-        if (!process_alive(file.pid) || file.pid == ::getpid()) continue;
+        if (file.pid == ::getpid() || !run_alive(file.pid)) continue;
         for (const auto& other : file.sysctls)
             if (other.netns == record.netns && other.key == record.key) return true;
     }
     return false;
 }
 
-int restore_sysctls(const StateFile& file, const std::vector<StateFile>& all,
-                    const std::vector<NetnsTarget>& namespaces, std::ostream& out) {
-    int restored = 0;
-    bool keep_file = false;
+void restore_sysctls(const StateFile& file, const std::vector<StateFile>& all,
+                     const std::vector<NetnsTarget>& namespaces, std::ostream& out,
+                     CleanupCounts& counts, bool& keep_file) {
     for (const auto& record : file.sysctls) {
-        const NetnsTarget* ns = nullptr;
-        for (const auto& candidate : namespaces)
-            if (candidate.inode == record.netns) ns = &candidate;
+        const NetnsTarget* ns = find_namespace(namespaces, record.netns);
         std::string name = sysctl_name(record.key);
         if (!ns) {
             out << "not restoring " << name << " of run " << file.pid << ": its namespace "
@@ -89,13 +92,12 @@ int restore_sysctls(const StateFile& file, const std::vector<StateFile>& all,
         }
         if (held_by_live_run(all, record)) {
             out << "left " << name << "=" << record.new_value << " in netns " << ns->label
-                << ": a live run still needs it\n";
+                << ": a live run still needs it (it restores it when it ends)\n";
             continue;
         }
         NetnsEnter enter(*ns);
         auto current = read_sysctl(record.key);
-        if (!current) continue;
-        if (*current == record.old_value) continue;
+        if (!current || *current == record.old_value) continue;
         if (*current != record.new_value) {
             out << "left " << name << "=" << *current << " in netns " << ns->label
                 << ": changed since run " << file.pid << " set it to " << record.new_value << "\n";
@@ -104,44 +106,46 @@ int restore_sysctls(const StateFile& file, const std::vector<StateFile>& all,
         if (write_text_file("/proc/sys/" + record.key, record.old_value + "\n") == 0) {
             out << "restored " << name << "=" << record.old_value << " in netns " << ns->label
                 << " (run " << file.pid << " had set " << record.new_value << ")\n";
-            ++restored;
+            ++counts.removed;
         } else {
             out << "could not restore " << name << "=" << record.old_value << " in netns "
                 << ns->label << "\n";
+            ++counts.failures;
             keep_file = true;
         }
     }
-    if (!keep_file) ::unlink(file.path.c_str());
-    return restored;
 }
 
 }  // namespace
 
-int remove_stale_netfilter_state(std::ostream& out) {
+CleanupCounts remove_stale_netfilter_state(std::ostream& out) {
+    CleanupCounts counts;
     auto files = read_state_files();
     std::vector<std::string> extra;
     for (const auto& file : files)
         if (run_gone(file.pid) && !file.netns_path.empty()) extra.push_back(file.netns_path);
     auto namespaces = namespaces_to_sweep(extra);
-    int done = 0;
-    for (const auto& ns : namespaces) {
-        try {
-            NetnsEnter enter(ns);
-            done += sweep_namespace(ns, out);
-        } catch (const std::exception& error) {
-            out << "could not look in netns " << ns.label << ": " << error.what() << "\n";
-        }
-    }
     for (const auto& file : files) {
         if (!run_gone(file.pid)) continue;
+        bool keep_file = false;
         try {
-            done += restore_sysctls(file, files, namespaces, out);
+            remove_recorded(file, namespaces, out, counts, keep_file);
+        } catch (const std::exception& error) {
+            out << "could not remove the rules of run " << file.pid << ": " << error.what() << "\n";
+            ++counts.failures;
+            keep_file = true;
+        }
+        try {
+            restore_sysctls(file, files, namespaces, out, counts, keep_file);
         } catch (const std::exception& error) {
             out << "could not restore the sysctls of run " << file.pid << ": " << error.what()
                 << "\n";
+            ++counts.failures;
+            keep_file = true;
         }
+        if (!keep_file) ::unlink(file.path.c_str());
     }
-    return done;
+    return counts;
 }
 
 }  // namespace ftnt::netfilter

@@ -5,9 +5,11 @@
 #include <sys/stat.h>
 
 #include <cerrno>
+#include <charconv>
 #include <optional>
 #include <set>
 
+#include "cli/values.h"
 #include "core/errors.h"
 #include "core/text_file.h"
 
@@ -55,8 +57,11 @@ NetnsTarget resolve_netns(const std::string& text) {
         target.path = "/proc/self/ns/net";
         target.label = "current";
     } else if (all_digits(text)) {
-        auto value = std::stoull(text);
-        if (value > 0xffffffffull) throw UsageError("--netns: " + text + " is out of range");
+        uint64_t value = 0;
+        auto parsed = std::from_chars(text.data(), text.data() + text.size(), value);
+        if (parsed.ec != std::errc() || value > 0xffffffffull)
+            throw UsageError("--netns: '" + shown_value(text) +
+                             "' is out of range (an inode or pid is at most 4294967295)");
         if (value > kPidMaxLimit) {  // larger than any pid: a namespace inode
             auto path = path_of_inode(static_cast<uint32_t>(value));
             if (!path)

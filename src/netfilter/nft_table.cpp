@@ -43,19 +43,29 @@ std::string nft_table_ruleset(int pid, const std::vector<RuleMatch>& trace,
     return text;
 }
 
-NftTable::NftTable(int pid, const std::vector<RuleMatch>& trace,
+NftTable::NftTable(RunState& state, const std::vector<RuleMatch>& trace,
                    const std::vector<RuleMatch>& log_invalid)
-    : name_(nft_table_name(pid)) {
-    auto result = run_command({"nft", "-f", "-"}, nft_table_ruleset(pid, trace, log_invalid));
-    if (!result.ok())
-        throw KernelError("nft could not add table inet " + name_ + ": " + trim(result.err));
+    : state_(state), name_(nft_table_name(state.pid())) {
+    state_.add_table({kNftFamily, name_});
+    auto result =
+        run_command({"nft", "-f", "-"}, nft_table_ruleset(state.pid(), trace, log_invalid));
+    if (!result.ok()) {
+        state_.remove_table({kNftFamily, name_});
+        throw KernelError("nft could not add table inet " + name_ + ": " + failure_text(result));
+    }
 }
 
 NftTable::~NftTable() {
     std::string error;
-    if (!delete_nft_table("inet", name_, &error))
+    if (!delete_nft_table(kNftFamily, name_, &error)) {
         std::cerr << "ftnettrace: nft delete table inet " << name_ << " failed: " << error
                   << "; `ftnettrace --cleanup` removes it once this run is gone\n";
+        return;
+    }
+    try {
+        state_.remove_table({kNftFamily, name_});
+    } catch (const std::exception&) {
+    }
 }
 
 bool delete_nft_table(const std::string& family, const std::string& name, std::string* error) {
@@ -68,7 +78,7 @@ bool delete_nft_table(const std::string& family, const std::string& name, std::s
         for (const auto& [f, n] : parse_nft_tables(listed.out)) present |= f == family && n == name;
         if (!present) return true;
     }
-    if (error) *error = trim(result.err);
+    if (error) *error = failure_text(result);
     return false;
 }
 

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "netfilter/match_args.h"
+#include "netfilter/run_state.h"
 
 namespace ftnt::netfilter {
 
@@ -23,8 +24,8 @@ std::string nft_table_ruleset(int pid, const std::vector<RuleMatch>& trace,
 
 class NftTable {
   public:
-    // Throws KernelError with nft's message.
-    NftTable(int pid, const std::vector<RuleMatch>& trace,
+    // Recorded in the run's state file first. Throws KernelError with nft's message.
+    NftTable(RunState& state, const std::vector<RuleMatch>& trace,
              const std::vector<RuleMatch>& log_invalid);
     ~NftTable();
     NftTable(const NftTable&) = delete;
@@ -32,9 +33,12 @@ class NftTable {
     const std::string& name() const { return name_; }
 
   private:
+    RunState& state_;
     std::string name_;
 };
 
+// The only family ftnettrace creates its table in: --cleanup removes no other.
+inline constexpr const char* kNftFamily = "inet";
 // `nft delete table inet NAME`; true when it is gone.
 bool delete_nft_table(const std::string& family, const std::string& name, std::string* error);
 

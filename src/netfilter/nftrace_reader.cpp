@@ -97,10 +97,13 @@ NftraceReader::NftraceReader() {
     if (mnl_socket_setsockopt(socket_, NETLINK_ADD_MEMBERSHIP, &group, sizeof group) < 0) {
         int error = errno;
         mnl_socket_close(socket_);
+        if (error == EPERM || error == EACCES)
+            throw KernelError(errno_message(
+                "join NFNLGRP_NFTRACE: the nf_tables trace group needs CAP_NET_ADMIN, which this "
+                "process lacks (root without all capabilities?)",
+                error));
         throw KernelError(
-            errno_message("join NFNLGRP_NFTRACE (kernel without nf_tables trace, "
-                          "4.6+?)",
-                          error));
+            errno_message("join NFNLGRP_NFTRACE (kernel without nf_tables trace, 4.6+?)", error));
     }
     // A burst of traced packets gives several messages per packet per chain: a large buffer.
     int size = 8 << 20;
@@ -129,9 +132,14 @@ void NftraceReader::drain(const std::function<void(const NftTraceEvent&)>& on_ev
             }
             return;  // EAGAIN
         }
-        mnl_cb_run(buffer.data(), static_cast<size_t>(n), 0, 0, on_trace_message,
-                   const_cast<std::function<void(const NftTraceEvent&)>*>(&on_event));
+        decode_nftrace_messages(buffer.data(), static_cast<std::size_t>(n), on_event);
     }
+}
+
+void decode_nftrace_messages(const void* data, std::size_t size,
+                             const std::function<void(const NftTraceEvent&)>& on_event) {
+    mnl_cb_run(data, size, 0, 0, on_trace_message,
+               const_cast<std::function<void(const NftTraceEvent&)>*>(&on_event));
 }
 
 std::vector<uint64_t> nft_chain_rule_handles(uint32_t nfproto, const std::string& table,

@@ -43,6 +43,10 @@ class NftraceReader {
     uint64_t overruns_ = 0;
 };
 
+// The NFT_MSG_TRACE messages of one netlink datagram (others are skipped).
+void decode_nftrace_messages(const void* data, std::size_t size,
+                             const std::function<void(const NftTraceEvent&)>& on_event);
+
 // Rule handles of family/table/chain in chain order, in the calling thread's namespace;
 // empty when the chain is not there.
 std::vector<uint64_t> nft_chain_rule_handles(uint32_t nfproto, const std::string& table,

@@ -27,11 +27,12 @@ int write_fd(int fd, const std::string& value) {
     return n == static_cast<ssize_t>(text.size()) ? 0 : (n < 0 ? errno : EIO);
 }
 
-// Another live run that recorded this sysctl (it changed it, or took it over).
+// Another run that recorded this sysctl (it changed it, or took it over); with
+// `live_only`, only a run that is still alive (its state file is locked).
 std::optional<SysctlRecord> held_by_other_run(int self, uint32_t netns, const std::string& key,
-                                              int* holder = nullptr) {
+                                              bool live_only, int* holder = nullptr) {
     for (const auto& file : read_state_files()) {
-        if (file.pid == self || !process_alive(file.pid)) continue;
+        if (file.pid == self || (live_only && !run_alive(file.pid))) continue;
         for (const auto& record : file.sysctls)
             if (record.netns == netns && record.key == key) {
                 if (holder) *holder = file.pid;
@@ -66,7 +67,10 @@ SysctlSetting::SysctlSetting(RunState& state, uint32_t netns, std::string key, s
     auto current = read_fd(fd_.get());
     if (!current) throw KernelError(errno_message("cannot read " + path, errno));
     if (*current == new_) {
-        if (auto other = held_by_other_run(state_.pid(), netns_, key_)) {
+        // Set by another run, alive or killed: its record holds the value from before any
+        // run changed it; this run depends on it too and restores it if it ends last.
+        if (auto other = held_by_other_run(state_.pid(), netns_, key_, false);
+            other && other->new_value == new_) {
             old_ = other->old_value;
             restore_ = true;
             state_.add_sysctl({netns_, key_, old_, new_});
@@ -87,7 +91,7 @@ SysctlSetting::SysctlSetting(RunState& state, uint32_t netns, std::string key, s
 SysctlSetting::~SysctlSetting() {
     if (!restore_) return;
     int holder = 0;
-    if (held_by_other_run(state_.pid(), netns_, key_, &holder)) {
+    if (held_by_other_run(state_.pid(), netns_, key_, true, &holder)) {
         log_ << "ftnettrace: left " << sysctl_name(key_) << "=" << new_ << ": run " << holder
              << " still needs it and will restore " << old_ << "\n";
     } else if (auto current = read_fd(fd_.get()); current && *current != new_) {

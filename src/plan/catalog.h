@@ -31,8 +31,8 @@ class Catalog {
   public:
     // The shipped catalog plus, when given, the user's --catalog directory.
     static Catalog load(const std::string& extra_dir);
-    // Loads every *.def file of the directory, in name order. Throws UsageError naming
-    // file:line for a bad entry.
+    // Loads every *.def file of the directory, in name order: regular files of at most
+    // 1 MB. Throws UsageError naming file:line for a bad entry.
     void load_directory(const std::string& dir);
     void load_text(const std::string& text, const std::string& file_name);
     const std::vector<CatalogEntry>& entries() const { return entries_; }
@@ -41,5 +41,11 @@ class Catalog {
   private:
     std::vector<CatalogEntry> entries_;
 };
+
+// The kernel's character set for names that become tracefs paths or kprobe_events words:
+// a system or event is letters, digits and '_' (not starting with a digit); a function may
+// also hold '.' (compiler clones such as "tcp_v4_rcv.cold"). At most 255 bytes.
+bool valid_event_name(const std::string& name);
+bool valid_function_name(const std::string& name);
 
 }  // namespace ftnt

@@ -1,7 +1,10 @@
 #include "plan/drop_plan.h"
 
+#include <charconv>
+
 #include "plan/user_filter.h"
 
+#include "core/beneath.h"
 #include "core/errors.h"
 #include "core/text_file.h"
 #include "ftnettrace/filters.h"
@@ -29,9 +32,13 @@ std::vector<uint64_t> reason_values(const std::string& list, const DropReasonTab
 
 uint64_t read_tracepoint_id(const std::string& tracefs, const std::string& system,
                             const std::string& event) {
-    auto text = read_text_file(tracefs + "/events/" + system + "/" + event + "/id");
-    if (!text) throw KernelError("tracepoint " + system + ":" + event + " has no id file");
-    return std::stoull(*text);
+    auto text = read_beneath(tracefs, "events/" + system + "/" + event + "/id");
+    uint64_t id = 0;
+    auto digits = trim(text.value_or(""));
+    auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), id);
+    if (!text || error != std::errc() || end != digits.data() + digits.size())
+        throw KernelError("tracepoint " + system + ":" + event + " has no readable id file");
+    return id;
 }
 
 }  // namespace
@@ -74,15 +81,7 @@ std::string drop_filter(const Options& options, const DropReasonTable& reasons,
 DropPlan plan_drop(const Options& options, const std::string& tracefs,
                    const DropReasonTable& reasons, const Catalog& catalog, EventFormats& formats) {
     DropPlan plan;
-    // skb:kfree_skb tells no namespace, length or headers: these filters would match nothing.
-    for (auto [given, flag] :
-         {std::pair{!options.netns.empty() || options.netns_current, "--netns"},
-          std::pair{!options.pkt_len.empty(), "--pkt-len"},
-          std::pair{!options.tcp_flags.empty(), "--tcp-flags"},
-          std::pair{options.icmp_id >= 0, "--icmp-id"}})
-        if (given)
-            throw UsageError(std::string(flag) +
-                             " is not available with --drop: skb:kfree_skb does not carry it");
+    // --netns, --pkt-len, --tcp-flags, --icmp-id: refused by cli/mode_options (not in kfree_skb).
     plan.tuple_filter = packet_filter_of(options, false);
     plan.drop = {"skb", "kfree_skb", read_tracepoint_id(tracefs, "skb", "kfree_skb"),
                  drop_filter(options, reasons, plan.protocols), options.drop_stack};

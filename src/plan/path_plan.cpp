@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <cctype>
+#include <set>
 #include <sstream>
 
+#include "cli/values.h"
 #include "core/errors.h"
 #include "core/text_file.h"
 #include "ftnettrace/filters.h"
@@ -268,9 +270,27 @@ void plan_adhoc(const AdhocProbe& adhoc, const PathPlanInput& in, PathPlan& plan
     plan.probes.back().extra_names = adhoc.extra_names;
 }
 
+// Every name given to -t is a group, an event or a function of the catalog.
+void check_selection(const PathPlanInput& in) {
+    std::set<std::string> groups;
+    for (const auto& e : in.catalog->entries())
+        if (e.get("join").empty()) groups.insert(e.get("group"));
+    for (const auto& name : in.selection) {
+        bool known = groups.count(name) > 0;
+        for (const auto& e : in.catalog->entries())
+            known |= e.get("join").empty() && (name == e.name || name == e.event());
+        if (known) continue;
+        std::string list;
+        for (const auto& g : groups) list += (list.empty() ? "" : ",") + g;
+        throw UsageError("--trace: '" + shown_value(name) +
+                         "' is no group, event or function of the catalog (groups: " + list + ")");
+    }
+}
+
 }  // namespace
 
 PathPlan plan_path(const PathPlanInput& in) {
+    check_selection(in);
     PathPlan plan;
     plan.kprobes = in.features->kprobe_events && in.types && in.layout;
     for (const auto& e : in.catalog->entries()) {

@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <charconv>
 #include <optional>
 #include <regex>
 #include <sstream>
@@ -25,6 +26,24 @@ struct Request {
     std::optional<uint64_t> size;
 };
 
+// "0x1f" or "31"; nothing when it does not fit in 64 bits.
+std::optional<uint64_t> number_of(const std::string& text) {
+    bool hex = text.starts_with("0x");
+    const char* first = text.data() + (hex ? 2 : 0);
+    const char* last = text.data() + text.size();
+    uint64_t value = 0;
+    auto [end, error] = std::from_chars(first, last, value, hex ? 16 : 10);
+    if (error != std::errc() || end != last) return std::nullopt;
+    return value;
+}
+
+// The input as a message may show it: 40 bytes at most, printable ASCII.
+std::string shown(const std::string& text) {
+    std::string out;
+    for (char c : text.substr(0, 40)) out += (c >= 0x20 && c < 0x7f) ? c : '?';
+    return text.size() > 40 ? out + "..." : out;
+}
+
 std::optional<Request> parse_request(const std::string& text) {
     static const std::regex raw(R"(^0x[0-9a-fA-F]{1,16}$)");
     static const std::regex form(
@@ -32,14 +51,20 @@ std::optional<Request> parse_request(const std::string& text) {
     Request r;
     r.input = text;
     std::smatch m;
+    if (text.size() > 512) return std::nullopt;
     if (std::regex_match(text, raw)) {
-        r.address = std::stoull(text, nullptr, 16);
+        r.address = number_of(text);
         return r;
     }
     if (!std::regex_match(text, m, form)) return std::nullopt;
     r.function = m[1];
-    r.offset = std::stoull(m[2], nullptr, 0);
-    if (m[4].matched) r.size = std::stoull(m[4], nullptr, 0);
+    auto offset = number_of(m[2]);
+    if (!offset) return std::nullopt;  // more than 64 bits
+    r.offset = *offset;
+    if (m[4].matched) {
+        r.size = number_of(m[4]);
+        if (!r.size) return std::nullopt;
+    }
     return r;
 }
 
@@ -171,7 +196,8 @@ int run_faddr2line(const std::vector<std::string>& inputs, const DebugInfoOption
     for (const auto& input : inputs) {
         auto request = parse_request(input);
         if (!request) {
-            err << "faddr2line: '" << input << "' is not FUNC+0xOFF[/0xSIZE] or 0xADDR\n";
+            err << "faddr2line: '" << shown(input)
+                << "' is not FUNC+0xOFF[/0xSIZE] or 0xADDR (numbers of at most 64 bits)\n";
             return 2;
         }
         requests.push_back(*request);

@@ -3,11 +3,10 @@
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
-#include <fstream>
-#include <iterator>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -28,10 +27,38 @@ bool ends_with(const std::string& text, const std::string& tail) {
            text.compare(text.size() - tail.size(), tail.size(), tail) == 0;
 }
 
+// A module, compressed or not, is far below this; a vmlinux with DWARF below 2 GB.
+constexpr std::size_t kMaxModuleBytes = std::size_t{256} << 20;
+constexpr std::size_t kMaxElfBytes = std::size_t{2} << 30;
+
+// Only a regular file of at most `max_bytes` (O_NONBLOCK: a FIFO does not block the open).
+UniqueFd open_regular(const std::string& path, std::size_t max_bytes) {
+    UniqueFd fd(::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC));
+    if (!fd) throw std::runtime_error("cannot open " + path + ": " + std::strerror(errno));
+    struct stat st;
+    if (::fstat(fd.get(), &st) != 0)
+        throw std::runtime_error("cannot stat " + path + ": " + std::strerror(errno));
+    if (!S_ISREG(st.st_mode)) throw std::runtime_error(path + " is not a regular file");
+    if (static_cast<std::size_t>(st.st_size) > max_bytes)
+        throw std::runtime_error(path + " is larger than " + std::to_string(max_bytes >> 20) +
+                                 " MB");
+    ::fcntl(fd.get(), F_SETFL, ::fcntl(fd.get(), F_GETFL) & ~O_NONBLOCK);
+    return fd;
+}
+
 std::vector<char> read_file(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw std::runtime_error("cannot read " + path + ": " + std::strerror(errno));
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    UniqueFd fd = open_regular(path, kMaxModuleBytes);
+    std::vector<char> data;
+    char buffer[65536];
+    for (;;) {
+        ssize_t n = ::read(fd.get(), buffer, sizeof buffer);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) throw std::runtime_error("cannot read " + path + ": " + std::strerror(errno));
+        if (n == 0) return data;
+        data.insert(data.end(), buffer, buffer + n);
+        if (data.size() > kMaxModuleBytes)
+            throw std::runtime_error(path + " is larger than 256 MB");
+    }
 }
 
 // Streams a decoder's output into the memory file chunk by chunk. `step` consumes input
@@ -42,10 +69,16 @@ UniqueFd decode_into_memfd(const std::string& path, Step step) {
     UniqueFd fd(::memfd_create(path.c_str(), MFD_CLOEXEC));
     if (!fd) throw std::runtime_error("memfd_create: " + std::string(std::strerror(errno)));
     std::vector<char> out(1 << 20);
+    std::size_t total = 0;
     for (;;) {
         std::optional<std::size_t> step_result = step(out);
         if (!step_result) break;
         std::size_t produced = *step_result;
+        total += produced;
+        if (total > kMaxModuleBytes)
+            throw std::runtime_error(path +
+                                     " decompresses to more than 256 MB: stopped there (no "
+                                     "kernel module is that large)");
         for (std::size_t done = 0; done < produced;) {
             ssize_t n = ::write(fd.get(), out.data() + done, produced - done);
             if (n < 0)
@@ -61,7 +94,7 @@ UniqueFd decode_into_memfd(const std::string& path, Step step) {
 UniqueFd decompress_xz(const std::string& path) {
     auto in = read_file(path);
     lzma_stream stream = LZMA_STREAM_INIT;
-    if (lzma_stream_decoder(&stream, UINT64_MAX, LZMA_CONCATENATED) != LZMA_OK)
+    if (lzma_stream_decoder(&stream, kMaxModuleBytes, LZMA_CONCATENATED) != LZMA_OK)
         throw std::runtime_error("liblzma cannot start a decoder");
     struct End {
         lzma_stream* s;
@@ -137,9 +170,7 @@ UniqueFd open_elf_file(const std::string& path) {
         case Compression::none:
             break;
     }
-    UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-    if (!fd) throw std::runtime_error("cannot open " + path + ": " + std::strerror(errno));
-    return fd;
+    return open_regular(path, kMaxElfBytes);
 }
 
 std::string module_name_of(const std::string& path) {

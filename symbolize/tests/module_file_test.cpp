@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <fstream>
 #include <iterator>
 
@@ -70,6 +73,42 @@ TEST(ModuleFile, TruncatedDataIsAnErrorNotAShortFile) {
         }
         ASSERT_EQ(test::shell("head -c 2000 " + path + suffix + " > " + path + ".cut" + suffix), 0);
         EXPECT_THROW(open_elf_file(path + ".cut" + suffix), std::runtime_error) << suffix;
+    }
+}
+
+// Issue 11 item 9: a .ko.xz symlink to /dev/zero read for ever, a FIFO blocked the open, and a
+// small xz "bomb" expanded without limit (1.95 GB of memfd seen).
+TEST(ModuleFile, OnlyRegularFilesAndAtMost256MbDecompressed) {
+    test::TempDir dir;
+    ASSERT_EQ(::symlink("/dev/zero", (dir.path() + "/zero.ko.xz").c_str()), 0);
+    ASSERT_EQ(::symlink("/dev/zero", (dir.path() + "/zero.ko.zst").c_str()), 0);
+    ASSERT_EQ(::symlink("/dev/zero", (dir.path() + "/zero.ko").c_str()), 0);
+    ASSERT_EQ(::mkfifo((dir.path() + "/fifo.ko").c_str(), 0600), 0);
+    for (std::string name : {"zero.ko.xz", "zero.ko.zst", "zero.ko", "fifo.ko"}) {
+        try {
+            open_elf_file(dir.path() + "/" + name);
+            ADD_FAILURE() << name << " was opened";
+        } catch (const std::runtime_error& error) {
+            EXPECT_NE(std::string(error.what()).find("not a regular file"), std::string::npos)
+                << error.what();
+        }
+    }
+    // 300 MB of zeros: 46 KB as xz, 11 KB as zstd.
+    ASSERT_EQ(test::shell("head -c 300M /dev/zero | xz -0 -T1 > " + dir.path() +
+                          "/bomb.ko.xz && head -c 300M /dev/zero | zstd -q -1 > " + dir.path() +
+                          "/bomb.ko.zst"),
+              0);
+    for (std::string name : {"bomb.ko.xz", "bomb.ko.zst"}) {
+#ifndef FTNT_HAVE_ZSTD
+        if (name.ends_with(".zst")) continue;
+#endif
+        try {
+            open_elf_file(dir.path() + "/" + name);
+            ADD_FAILURE() << name << " was decompressed whole";
+        } catch (const std::runtime_error& error) {
+            EXPECT_NE(std::string(error.what()).find("more than 256 MB"), std::string::npos)
+                << error.what();
+        }
     }
 }
 

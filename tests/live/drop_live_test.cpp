@@ -221,7 +221,7 @@ TEST_F(DropLive, TupleFilterIsCheckedOnTheJoinedTuple) {
 TEST_F(DropLive, FiltersDropCannotApplyAreRefused) {
     std::string err;
     EXPECT_EQ(run_tool({"--drop", "--netns-current"}, nullptr, &err), 2);
-    EXPECT_NE(err.find("--netns is not available with --drop"), std::string::npos) << err;
+    EXPECT_NE(err.find("--netns-current does not apply to --drop"), std::string::npos) << err;
 }
 
 TEST_F(DropLive, LostEventsAreCountedAndShown) {

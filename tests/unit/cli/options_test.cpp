@@ -58,6 +58,79 @@ TEST(Options, FirewallStepsJoinThePathUnlessStepsOnly) {
     EXPECT_EQ(parse({"--iptables-trace", "--drop"}).exit_code, kExitUsage);
 }
 
+// Issue 11 item 10: these aborted (stoul, exit 134) or ended with exit 1.
+TEST(Options, BadNumbersExitTwoNamingTheFlag) {
+    std::string long_digits(300, '9');
+    for (const std::string& value :
+         std::vector<std::string>{"abc", "", "inf", "nan", "\xc3\xa9", "18446744073709551616", "-4",
+                                  " 4", "0x10", std::string(10000, 'a'), long_digits}) {
+        testing::internal::CaptureStderr();
+        auto r = parse({"--drop", "--ring-pages", value});
+        auto err = testing::internal::GetCapturedStderr();
+        EXPECT_EQ(r.exit_code, kExitUsage) << value.substr(0, 50);
+        EXPECT_NE(err.find("--ring-pages"), std::string::npos) << err;
+        EXPECT_LT(err.size(), 200u) << "the message echoes at most a few dozen bytes";
+    }
+    EXPECT_EQ(parse({"--netns", "99999999999999999999999"}).exit_code, kExitUsage);
+    EXPECT_EQ(parse({"--netns", "4294967296"}).exit_code, kExitUsage);
+    EXPECT_EQ(parse({"--drop", "-c", "18446744073709551616"}).exit_code, kExitUsage);
+    EXPECT_EQ(parse({"--drop", "--pid", "99999999999"}).exit_code, kExitUsage);
+    EXPECT_EQ(parse({"--icmp-id", "nan"}).exit_code, kExitUsage);
+    EXPECT_EQ(parse({"--min-latency", "inf"}).exit_code, kExitUsage);
+    auto ok = parse({"--drop", "--ring-pages", "64", "-c", "5", "--duration", "0.5"});
+    ASSERT_TRUE(ok.options);
+    EXPECT_EQ(ok.options->ring_pages, 64u);
+    EXPECT_EQ(ok.options->count, 5u);
+    EXPECT_DOUBLE_EQ(ok.options->duration_seconds, 0.5);
+}
+
+// Issue 11 item 11: accepted and then ignored, or a run that never stops.
+TEST(Options, ValuesThatWouldBeIgnoredAreRefused) {
+    for (std::vector<std::string> args : std::vector<std::vector<std::string>>{
+             {"--drop", "--duration", "nan"},
+             {"--drop", "--duration", "1e9999"},
+             {"--drop", "--summary", "--interval", "nan"},
+             {"--drop", "--summary", "--interval", "1e-9"},
+             {"--drop", "--summary", "--interval", "0.000000001"},
+             {"--drop", "--reason", ","},
+             {"--drop", "--reason", ""},
+             {"--drop", "--exclude-reason", "A,,B"},
+             {"--drop", "-p", ","},
+             {"-t", "link-in,"},
+             {"-t", ""},
+             {"--pkt-len", "1-2-3"},
+             {"--pkt-len", "9-3"},
+             {"--pkt-len", ""},
+             {"--tcp-flags", ""},
+             {"--drop", "-c", "18446744073709551616"},
+         }) {
+        args.insert(args.begin(), "ftnettrace");
+        testing::internal::CaptureStderr();
+        auto r = parse(std::vector<std::string>(args.begin() + 1, args.end()));
+        auto err = testing::internal::GetCapturedStderr();
+        EXPECT_EQ(r.exit_code, kExitUsage) << args[1] << " " << args[2];
+        EXPECT_FALSE(err.empty());
+    }
+}
+
+TEST(Options, OptionsOfAnotherModeAreRefusedWithTheModesTheyGoWith) {
+    testing::internal::CaptureStderr();
+    EXPECT_EQ(parse({"--drop", "--hooks"}).exit_code, kExitUsage);
+    auto err = testing::internal::GetCapturedStderr();
+    EXPECT_NE(err.find("--hooks does not apply to --drop (it goes with: path tracing"),
+              std::string::npos)
+        << err;
+    EXPECT_EQ(parse({"--drop", "--kprobe", "ip_rcv"}).exit_code, kExitUsage);
+    EXPECT_EQ(parse({"--cleanup", "--duration", "1"}).exit_code, kExitUsage);
+    EXPECT_EQ(parse({"--cleanup", "-s", "192.0.2.1"}).exit_code, kExitUsage);
+    EXPECT_EQ(parse({"--check", "-c", "1"}).exit_code, kExitUsage);
+    EXPECT_EQ(parse({"--reason", "NO_SOCKET"}).exit_code, kExitUsage);
+    EXPECT_EQ(parse({"--iptables-trace", "--summary"}).exit_code, kExitUsage);
+    EXPECT_EQ(parse({"--drop", "--netns-current"}).exit_code, kExitUsage);
+    EXPECT_TRUE(parse({"--iptables-trace", "--hooks", "--pid", "4"}).options);
+    EXPECT_TRUE(parse({"--check", "--btf", "/dev/null", "-o", "json"}).options);
+}
+
 TEST(Options, HelpIsNotAnError) {
     auto r = parse({"--help"});
     EXPECT_FALSE(r.options);

@@ -115,6 +115,21 @@ TEST(TraceLine, Ipv6AddressesAsNfLogPrintsThem) {
     EXPECT_EQ(line->packet.icmp_type, 128);
 }
 
+// kIcmpUserChain with the chain renamed `x:rule:1` (iptables accepts ':' in a chain name; the
+// kernel prints "table:chain:kind:number" with the name as it is).
+TEST(TraceLine, ChainNameWithColons) {
+    std::string record = kIcmpUserChain;
+    record.replace(record.find("USERCHAIN"), 9, "x:rule:1");
+    auto line = parse_trace_line(parse_kmsg_record(record)->message);
+    ASSERT_TRUE(line);
+    EXPECT_EQ(line->table, "filter");
+    EXPECT_EQ(line->chain, "x:rule:1");
+    EXPECT_EQ(line->kind, "rule");
+    EXPECT_EQ(line->number, 1u);
+    EXPECT_FALSE(parse_trace_line("TRACE: filter:rule:1 IN=a OUT= SRC=1.2.3.4 DST=1.2.3.5"));
+    EXPECT_FALSE(parse_trace_line("TRACE: :INPUT:rule:1 IN=a OUT= SRC=1.2.3.4 DST=1.2.3.5"));
+}
+
 TEST(TraceLine, OtherMessagesAreNotTraceLines) {
     EXPECT_FALSE(parse_trace_line("ftnettrace-invalid: IN=a OUT= SRC=192.0.2.1 DST=192.0.2.2"));
     EXPECT_FALSE(parse_trace_line("TRACE: nonsense"));

@@ -1,0 +1,115 @@
+#include "cli/mode_options.h"
+
+#include <cstdint>
+#include <map>
+
+namespace ftnt {
+namespace {
+
+constexpr uint32_t bit(Mode mode) {
+    return 1u << static_cast<uint32_t>(mode);
+}
+
+constexpr uint32_t kPath = bit(Mode::Path);
+constexpr uint32_t kCheck = bit(Mode::Check);
+constexpr uint32_t kDrop = bit(Mode::Drop);
+constexpr uint32_t kCleanup = bit(Mode::Cleanup);
+constexpr uint32_t kFirewall = bit(Mode::IptablesTrace);
+// --iptables-trace joins steps to packet paths where kprobes exist: it takes the path's flags.
+constexpr uint32_t kRunning = kPath | kDrop | kFirewall;
+constexpr uint32_t kPathLike = kPath | kFirewall;
+
+struct OptionModes {
+    uint32_t modes;
+    const char* why_not = "";  // said when refused, after the mode
+};
+
+const char* const kNotInKfreeSkb = ": skb:kfree_skb does not carry it";
+
+const std::map<std::string, OptionModes>& table() {
+    static const std::map<std::string, OptionModes> kTable = {
+        {"--drop", {kDrop}},
+        {"--reason", {kDrop}},
+        {"--exclude-reason", {kDrop}},
+        {"--proto", {kRunning}},
+        {"--drop-stack", {kDrop}},
+        {"--summary", {kDrop}},
+        {"--interval", {kDrop}},
+        {"--saddr", {kRunning}},
+        {"--daddr", {kRunning}},
+        {"--addr", {kRunning}},
+        {"--sport", {kRunning}},
+        {"--dport", {kRunning}},
+        {"--port", {kRunning}},
+        {"--netns", {kPathLike, kNotInKfreeSkb}},
+        {"--netns-current", {kPathLike, kNotInKfreeSkb}},
+        {"--pid", {kRunning}},
+        {"--pkt-len", {kPathLike, kNotInKfreeSkb}},
+        {"--tcp-flags", {kPathLike, kNotInKfreeSkb}},
+        {"--icmp-id", {kPathLike, kNotInKfreeSkb}},
+        {"--check", {kCheck}},
+        {"--trace", {kPathLike}},
+        {"--basic", {kPathLike}},
+        {"--detail", {kPathLike}},
+        {"--ret", {kPathLike}},
+        {"--hooks", {kPathLike}},
+        {"--trace-stack", {kPathLike}},
+        {"--min-latency", {kPathLike}},
+        {"--kprobe", {kPathLike}},
+        {"--kretprobe", {kPathLike}},
+        {"--btf", {kPathLike | kCheck}},
+        {"--vmlinux", {kRunning | kCheck}},
+        {"--iptables-trace", {kFirewall}},
+        {"--log-invalid", {kFirewall}},
+        {"--steps-only", {kFirewall}},
+        {"--count", {kRunning}},
+        {"--duration", {kRunning}},
+        {"--output", {kRunning | kCheck}},
+        {"--date", {kRunning}},
+        {"--ring-pages", {kRunning}},
+        {"--catalog", {kRunning | kCheck}},
+        {"--cleanup", {kCleanup}},
+    };
+    return kTable;
+}
+
+std::string modes_text(uint32_t modes) {
+    std::string text;
+    for (Mode mode : {Mode::Path, Mode::Drop, Mode::IptablesTrace, Mode::Check, Mode::Cleanup})
+        if (modes & bit(mode)) text += (text.empty() ? "" : ", ") + mode_label(mode);
+    return text;
+}
+
+}  // namespace
+
+std::string mode_label(Mode mode) {
+    switch (mode) {
+        case Mode::Path:
+            return "path tracing (the default)";
+        case Mode::Check:
+            return "--check";
+        case Mode::Drop:
+            return "--drop";
+        case Mode::Cleanup:
+            return "--cleanup";
+        case Mode::Faddr2line:
+            return "faddr2line";
+        case Mode::IptablesTrace:
+            return "--iptables-trace/--log-invalid";
+        case Mode::None:
+            break;
+    }
+    return "no mode";
+}
+
+std::optional<std::string> refusal_for(Mode mode, const std::string& flag) {
+    auto found = table().find(flag);
+    if (found == table().end()) return std::nullopt;  // --help, --version: every mode
+    const auto& row = found->second;
+    if (row.modes & bit(mode)) return std::nullopt;
+    std::string text = flag + " does not apply to " + mode_label(mode);
+    if (mode == Mode::Drop && *row.why_not) return text + row.why_not;
+    return text + " (it goes with: " + modes_text(row.modes) + ")";
+}
+
+}  // namespace ftnt

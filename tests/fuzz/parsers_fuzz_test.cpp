@@ -1,0 +1,286 @@
+// In-process fuzzing of every parser that reads what the kernel or a file gives: catalog
+// files, tracefs format files (tracepoints and kprobes share the grammar), BTF, ELF and
+// compressed modules, kernel log TRACE/LOG lines and nf_tables trace netlink messages. Each
+// input is a recorded one (tests/fixtures, kprobe-defs, or the lines recorded for the unit
+// tests) mutated; a case passes when the parser returns or throws its own error, and the
+// process stays under a memory bound.
+#include <arpa/inet.h>
+#include <bpf/btf.h>
+#include <endian.h>
+#include <gtest/gtest.h>
+#include <libmnl/libmnl.h>
+#include <libnftnl/common.h>
+#include <linux/netfilter/nf_tables.h>
+#include <linux/netfilter/nfnetlink.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <stdexcept>
+
+#include "core/errors.h"
+#include "decode/drop_reasons.h"
+#include "decode/event_formats.h"
+#include "discover/tracefs_features.h"
+#include "module_file.h"
+#include "mutator.h"
+#include "netfilter/kmsg_lines.h"
+#include "netfilter/nft_trace_decode.h"
+#include "netfilter/nftrace_reader.h"
+#include "netfilter/rule_text.h"
+#include "netfilter/run_state.h"
+#include "plan/catalog.h"
+
+namespace ftnt::fuzz {
+namespace {
+
+constexpr long kMaxRssMb = 768;
+
+std::string file_text(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+std::vector<std::string> files_ending(const std::string& dir, const std::string& suffix) {
+    std::vector<std::string> texts;
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(dir))
+        if (entry.path().string().ends_with(suffix)) texts.push_back(file_text(entry.path()));
+    return texts;
+}
+
+class TempDir {
+  public:
+    TempDir() {
+        char name[] = "/tmp/ftnt-fuzz-XXXXXX";
+        path_ = ::mkdtemp(name);
+    }
+    ~TempDir() { std::filesystem::remove_all(path_); }
+    const std::string& path() const { return path_; }
+
+  private:
+    std::string path_;
+};
+
+TEST(FuzzParsers, CatalogFiles) {
+    Mutator m(1);
+    auto recorded = files_ending(FTNT_CATALOG, ".def");
+    ASSERT_FALSE(recorded.empty());
+    int cases = 0, accepted = 0;
+    for (; cases < 3000; ++cases) {
+        Catalog catalog;
+        try {
+            catalog.load_text(m.mutate(m.pick(recorded)), "fuzz.def");
+            ++accepted;
+            for (const auto& entry : catalog.entries()) {
+                // What the loader accepts is safe to become a path or a kprobe_events word.
+                if (entry.kind == "tracepoint") {
+                    EXPECT_TRUE(valid_event_name(entry.system())) << entry.name;
+                    EXPECT_TRUE(valid_event_name(entry.event())) << entry.name;
+                } else {
+                    EXPECT_TRUE(valid_function_name(entry.name)) << entry.name;
+                }
+            }
+        } catch (const UsageError&) {
+        }
+    }
+    std::cerr << "catalog: " << cases << " cases, " << accepted << " accepted\n";
+    EXPECT_LT(peak_rss_mb(), kMaxRssMb);
+}
+
+// Tracepoint formats of 5.10, 6.1 and 6.18 (a kprobe event's format file has the same form).
+TEST(FuzzParsers, TracefsFormatFiles) {
+    Mutator m(2);
+    auto recorded = files_ending(FTNT_FIXTURES, ".format");
+    auto readmes = files_ending(FTNT_FIXTURES, "tracefs_README");
+    ASSERT_FALSE(recorded.empty());
+    int cases = 0;
+    for (int batch = 0; batch < 20; ++batch) {
+        EventFormats formats;  // a fresh tep every 100: parsed events stay in it
+        for (int i = 0; i < 100; ++i, ++cases) {
+            try {
+                if (tep_event* event = formats.parse(m.mutate(m.pick(recorded)), "skb"))
+                    DropReasonTable::from_event(event);
+            } catch (const std::exception&) {
+            }
+        }
+    }
+    for (int i = 0; i < 500; ++i, ++cases) parse_tracefs_readme(m.mutate(m.pick(readmes), 20));
+    std::cerr << "formats and README: " << cases << " cases\n";
+    EXPECT_LT(peak_rss_mb(), kMaxRssMb);
+}
+
+// A BTF blob built here with the types ftnettrace reads (sk_buff members), then mutated.
+TEST(FuzzParsers, Btf) {
+    Mutator m(3);
+    btf* built = btf__new_empty();
+    ASSERT_TRUE(built);
+    int u32 = btf__add_int(built, "unsigned int", 4, 0);
+    int ptr = btf__add_ptr(built, 0);
+    int skb = btf__add_struct(built, "sk_buff", 232);
+    btf__add_field(built, "len", u32, 112 * 8, 0);
+    btf__add_field(built, "data", ptr, 208 * 8, 0);
+    btf__add_enum(built, "skb_drop_reason", 4);
+    btf__add_enum_value(built, "SKB_DROP_REASON_NOT_SPECIFIED", 2);
+    ASSERT_GT(skb, 0);
+    uint32_t size = 0;
+    const void* raw = btf__raw_data(built, &size);
+    std::string recorded(static_cast<const char*>(raw), size);
+    btf__free(built);
+    int cases = 0, parsed = 0;
+    for (; cases < 3000; ++cases) {
+        auto data = m.mutate(recorded, 1 + static_cast<int>(m.below(4)));
+        btf* b = btf__new(data.data(), static_cast<uint32_t>(data.size()));
+        if (!b) continue;
+        ++parsed;
+        btf__find_by_name_kind(b, "sk_buff", BTF_KIND_STRUCT);
+        btf__free(b);
+    }
+    std::cerr << "BTF: " << cases << " cases, " << parsed << " parsed\n";
+    EXPECT_LT(peak_rss_mb(), kMaxRssMb);
+}
+
+// /bin/true (an ELF here) and its xz/zstd forms, mutated, through the module reader and the
+// debug-image opener.
+TEST(FuzzParsers, ElfAndCompressedModules) {
+    Mutator m(4);
+    TempDir dir;
+    std::string elf = file_text("/bin/true");
+    ASSERT_GT(elf.size(), 1000u);
+    std::ofstream(dir.path() + "/m.ko", std::ios::binary) << elf;
+    ASSERT_EQ(
+        std::system(
+            ("xz -k -T1 " + dir.path() + "/m.ko && zstd -q -k " + dir.path() + "/m.ko").c_str()),
+        0);
+    std::vector<std::pair<std::string, std::string>> recorded = {
+        {".ko", elf},
+        {".ko.xz", file_text(dir.path() + "/m.ko.xz")},
+        {".ko.zst", file_text(dir.path() + "/m.ko.zst")}};
+    int cases = 0, opened = 0;
+    for (; cases < 300; ++cases) {
+        const auto& [suffix, data] = m.pick(recorded);
+        std::string path = dir.path() + "/case" + suffix;
+        std::ofstream(path, std::ios::binary) << m.mutate(data, 1 + static_cast<int>(m.below(6)));
+        try {
+            symbolize::open_elf_file(path);
+            ++opened;
+        } catch (const std::runtime_error&) {
+        }
+    }
+    std::cerr << "ELF/xz/zst: " << cases << " cases, " << opened << " opened\n";
+    EXPECT_LT(peak_rss_mb(), kMaxRssMb);
+}
+
+// Kernel log records as /dev/kmsg gave them on the 6.18 machine (the same ones as
+// tests/unit/netfilter/kmsg_lines_test.cpp), and a LOG line of --log-invalid.
+TEST(FuzzParsers, KmsgTraceAndLogLines) {
+    Mutator m(5);
+    std::vector<std::string> recorded = {
+        "4,377,4975168440,-;TRACE: filter:USERCHAIN:rule:1 IN=ftntxb OUT= "
+        "MAC=d6:68:bd:9d:90:8e:aa:31:3d:2c:f0:5d:08:00 SRC=192.0.2.1 DST=192.0.2.2 LEN=84 "
+        "TOS=0x00 PREC=0x00 TTL=64 ID=33575 DF PROTO=ICMP TYPE=8 CODE=0 ID=29580 SEQ=1 \n",
+        "4,390,5814985632,-;TRACE: filter:INPUT:rule:1 IN=ftntmb OUT= "
+        "MAC=ee:ca:7e:4b:d0:52:fe:d5:e4:91:94:01:08:00 SRC=192.0.2.1 DST=192.0.2.2 LEN=60 "
+        "TOS=0x00 PREC=0x00 TTL=64 ID=4662 DF PROTO=TCP SPT=43148 DPT=7100 SEQ=727381336 ACK=0 "
+        "WINDOW=64240 RES=0x00 SYN URGP=0 OPT (020405B40402080A27F7A399000000000103030A) \n",
+        "4,386,5814980422,-;TRACE: filter:INPUT:rule:1 IN=ftntmb OUT= "
+        "MAC=ee:ca:7e:4b:d0:52:fe:d5:e4:91:94:01:86:dd "
+        "SRC=2001:0db8:0000:0000:0000:0000:0000:0001 "
+        "DST=2001:0db8:0000:0000:0000:0000:0000:0002 LEN=104 TC=0 HOPLIMIT=64 FLOWLBL=879608 "
+        "PROTO=ICMPv6 TYPE=128 CODE=0 ID=6028 SEQ=1 \n",
+        "7,412,6014985657,-;ftnettrace-invalid: IN=ftntmb OUT= SRC=192.0.2.1 DST=192.0.2.2 "
+        "LEN=40 TOS=0x00 PREC=0x00 TTL=64 ID=0 DF PROTO=TCP SPT=40000 DPT=7200 SEQ=0 ACK=0 "
+        "WINDOW=0 RES=0x00 SYN FIN URGP=0 \n"};
+    int cases = 0;
+    for (; cases < 20000; ++cases) {
+        auto raw = m.mutate(m.pick(recorded));
+        if (auto record = netfilter::parse_kmsg_record(raw)) {
+            netfilter::parse_trace_line(record->message);
+            netfilter::parse_prefixed_log(record->message, "ftnettrace-invalid: ");
+        }
+        netfilter::parse_trace_line(raw);
+        netfilter::tagged_pid(raw);
+        netfilter::split_save_line(raw);
+    }
+    std::cerr << "kmsg lines: " << cases << " cases\n";
+    EXPECT_LT(peak_rss_mb(), kMaxRssMb);
+}
+
+// An NFT_MSG_TRACE message with the fields and headers of a traced ping on the 6.18 machine
+// (the header bytes of tests/unit/netfilter/nft_trace_decode_test.cpp), mutated.
+std::string recorded_trace_message() {
+    std::vector<char> buffer(4096);
+    auto* header = mnl_nlmsg_put_header(buffer.data());
+    header->nlmsg_type = (NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_TRACE;
+    auto* nfg = static_cast<nfgenmsg*>(mnl_nlmsg_put_extra_header(header, sizeof(nfgenmsg)));
+    nfg->nfgen_family = 1;
+    nfg->version = NFNETLINK_V0;
+    mnl_attr_put_strz(header, NFTA_TRACE_TABLE, "filter");
+    mnl_attr_put_strz(header, NFTA_TRACE_CHAIN, "input");
+    mnl_attr_put_u32(header, NFTA_TRACE_ID, htonl(0x1234abcd));
+    mnl_attr_put_u32(header, NFTA_TRACE_TYPE, htonl(NFT_TRACETYPE_RULE));
+    mnl_attr_put_u64(header, NFTA_TRACE_RULE_HANDLE, htobe64(4));
+    mnl_attr_put_u32(header, NFTA_TRACE_NFPROTO, htonl(2));
+    mnl_attr_put_u32(header, NFTA_TRACE_IIF, htonl(1));
+    const uint8_t ip[] = {0x45, 0x00, 0x00, 0x54, 0x84, 0x46, 0x40, 0x00, 0x40, 0x01,
+                          0x00, 0x00, 192,  0,    2,    1,    192,  0,    2,    2};
+    const uint8_t icmp[] = {0x08, 0x00, 0x1e, 0xdd, 0x74, 0xfa, 0x00, 0x01};
+    mnl_attr_put(header, NFTA_TRACE_NETWORK_HEADER, sizeof ip, ip);
+    mnl_attr_put(header, NFTA_TRACE_TRANSPORT_HEADER, sizeof icmp, icmp);
+    auto* verdict = mnl_attr_nest_start(header, NFTA_TRACE_VERDICT);
+    mnl_attr_put_u32(header, NFTA_VERDICT_CODE, htonl(0));
+    mnl_attr_nest_end(header, verdict);
+    return {buffer.data(), header->nlmsg_len};
+}
+
+TEST(FuzzParsers, NftraceNetlinkMessages) {
+    Mutator m(6);
+    std::string recorded = recorded_trace_message();
+    int decoded_unmutated = 0;
+    netfilter::decode_nftrace_messages(
+        recorded.data(), recorded.size(),
+        [&](const netfilter::NftTraceEvent& e) { decoded_unmutated += e.table == "filter"; });
+    ASSERT_EQ(decoded_unmutated, 1) << "the recorded message itself must decode";
+    int cases = 0, decoded = 0;
+    for (; cases < 20000; ++cases) {
+        auto data = m.mutate(recorded, 1 + static_cast<int>(m.below(4)));
+        // Aligned as a netlink buffer is.
+        std::vector<uint64_t> aligned(data.size() / 8 + 1);
+        std::memcpy(aligned.data(), data.data(), data.size());
+        netfilter::decode_nftrace_messages(
+            aligned.data(), data.size(), [&](const netfilter::NftTraceEvent& e) {
+                ++decoded;
+                netfilter::PacketInfo packet;
+                netfilter::decode_trace_headers(e.network_header, e.transport_header, packet);
+                netfilter::nft_verdict_name(e.verdict.value_or(0), e.jump_target);
+            });
+    }
+    std::cerr << "nftrace messages: " << cases << " cases, " << decoded << " decoded\n";
+    EXPECT_LT(peak_rss_mb(), kMaxRssMb);
+}
+
+// The state files --cleanup reads (written by runs, but /run is root's only: still parsed
+// without trust).
+TEST(FuzzParsers, RunStateFiles) {
+    Mutator m(7);
+    netfilter::StateFile state;
+    state.netns_inode = 4026532246u;
+    state.netns_path = "/run/netns/ftnt-1-b";
+    state.sysctls.push_back({4026531833u, "net/netfilter/nf_log_all_netns", "0", "1"});
+    state.rules.push_back({"iptables-legacy",
+                           "filter",
+                           "INPUT",
+                           {"-p", "icmp", "-m", "comment", "--comment", "ftnettrace:12", "-j",
+                            "LOG", "--log-prefix", "ftnettrace-invalid: "}});
+    state.tables.push_back({"inet", "ftnettrace_12"});
+    auto recorded = netfilter::format_state(state);
+    auto back = netfilter::parse_state(recorded);
+    ASSERT_EQ(back.rules.size(), 1u);
+    EXPECT_EQ(back.rules[0], state.rules[0]);
+    int cases = 0;
+    for (; cases < 5000; ++cases) netfilter::parse_state(m.mutate(recorded));
+    std::cerr << "state files: " << cases << " cases\n";
+}
+
+}  // namespace
+}  // namespace ftnt::fuzz
