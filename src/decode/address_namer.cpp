@@ -15,20 +15,34 @@ std::vector<std::string> AddressNamer::status_lines() const {
     return lines;
 }
 
-const NamedAddress& AddressNamer::name(uint64_t address, bool return_address) {
-    uint64_t key = address ^ (return_address ? 1ull << 63 : 0);
-    auto [it, added] = cache_.try_emplace(key);
-    if (added) {
-        const auto& resolved = symbolizer_.resolve(address, return_address);
-        it->second.location = resolved.location;
-        it->second.source = symbolize::format_frames(resolved.frames);
-        if (!resolved.frames.empty()) {
-            const auto& innermost = resolved.frames.front();
-            it->second.line = innermost.file + ":" +
-                              (innermost.line ? std::to_string(innermost.line) : std::string("?"));
-        }
+namespace {
+
+NamedAddress named(const symbolize::Symbolizer::Result& resolved) {
+    NamedAddress out;
+    out.location = resolved.location;
+    out.source = symbolize::format_frames(resolved.frames);
+    if (!resolved.frames.empty()) {
+        const auto& innermost = resolved.frames.front();
+        out.line = innermost.file + ":" +
+                   (innermost.line ? std::to_string(innermost.line) : std::string("?"));
     }
+    return out;
+}
+
+}  // namespace
+
+const NamedAddress& AddressNamer::name(uint64_t address, symbolize::AddressKind kind) {
+    uint64_t key = address ^ (kind == symbolize::AddressKind::return_address ? 1ull << 63 : 0);
+    auto [it, added] = cache_.try_emplace(key);
+    if (added) it->second = named(symbolizer_.resolve(address, kind));
     return it->second;
+}
+
+std::vector<std::string> AddressNamer::callchain(const std::vector<uint64_t>& callchain) {
+    std::vector<std::string> out;
+    for (const auto* frame : symbolizer_.resolve_callchain(callchain))
+        out.push_back(named(*frame).with_line());
+    return out;
 }
 
 }  // namespace ftnt

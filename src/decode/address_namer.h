@@ -25,8 +25,12 @@ class AddressNamer {
     // The lines for the start of a run: where source lines come from, or why there are none,
     // and a warning when kallsyms hides addresses.
     std::vector<std::string> status_lines() const;
-    // return_address: a stack frame after the first, looked up at addr-1 for its source line.
-    const NamedAddress& name(uint64_t address, bool return_address = false);
+    // kind: return_address for a drop location (kfree_skb's and consume_skb's `location` is
+    // __builtin_return_address(0)): its source line is the call's, looked up at address-1.
+    const NamedAddress& name(uint64_t address,
+                             symbolize::AddressKind kind = symbolize::AddressKind::instruction);
+    // A perf callchain's frames, "sym+off (file:line)", innermost first.
+    std::vector<std::string> callchain(const std::vector<uint64_t>& callchain);
 
   private:
     symbolize::Kallsyms symbols_;

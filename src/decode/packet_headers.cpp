@@ -56,12 +56,15 @@ void decode_l4(std::span<const uint8_t> w, std::size_t at, PacketDetails& d) {
         d.seq = be32(w, at + 4);
         d.ack = be32(w, at + 8);
         d.tcp_flags = w[at + 13];
+        d.tcp_header = true;
     }
     if ((d.ip_protocol == kIcmp || d.ip_protocol == kIcmpv6) && need(8)) {
         d.icmp_type = w[at];
         d.icmp_code = w[at + 1];
-        d.icmp_id = be16(w, at + 4);
-        d.icmp_seq = be16(w, at + 6);
+        if (icmp_has_id_seq(d.tuple.family, d.icmp_type)) {
+            d.icmp_id = be16(w, at + 4);
+            d.icmp_seq = be16(w, at + 6);
+        }
         d.has_l4 = true;
     }
 }
@@ -96,13 +99,9 @@ std::optional<PacketDetails> decode_headers(std::span<const uint8_t> w, filters:
     return std::nullopt;
 }
 
-std::string tcp_flag_letters(uint8_t flags) {
-    std::string out;
-    const std::pair<uint8_t, char> order[] = {{0x02, 'S'}, {0x10, 'A'}, {0x01, 'F'},
-                                              {0x04, 'R'}, {0x08, 'P'}, {0x20, 'U'}};
-    for (auto [bit, letter] : order)
-        if (flags & bit) out += letter;
-    return out;
+bool icmp_has_id_seq(int family, int type) {
+    if (family == 6) return type == 128 || type == 129;
+    return type == 0 || type == 8 || (type >= 13 && type <= 16);
 }
 
 std::string icmp_description(int family, int type, int code) {

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "decode/packet_tuple.h"
+#include "decode/tcp_flags.h"
 #include "ftnettrace/probe_filter.h"
 
 namespace ftnt {
@@ -14,10 +15,11 @@ namespace ftnt {
 struct PacketDetails {
     PacketTuple tuple;
     uint8_t ip_protocol = 0;
-    uint8_t tcp_flags = 0;  // FIN 0x01 SYN 0x02 RST 0x04 PSH 0x08 ACK 0x10 URG 0x20
+    bool tcp_header = false;  // flags, seq and ack were read (not from a socket's tuple)
+    uint8_t tcp_flags = 0;    // bits of decode/tcp_flags.h
     uint32_t seq = 0, ack = 0;
     int icmp_type = -1, icmp_code = -1;
-    uint16_t icmp_id = 0, icmp_seq = 0;
+    uint16_t icmp_id = 0, icmp_seq = 0;  // only where icmp_has_id_seq()
     bool has_l4 = false;
     std::optional<uint16_t> ip_id;  // IPv4 identification
 };
@@ -26,8 +28,10 @@ struct PacketDetails {
 std::optional<PacketDetails> decode_headers(std::span<const uint8_t> window, filters::Layer layer,
                                             uint16_t ethertype);
 
-// "SA", "R", "FPA"... in the order S A F R P U (the order mytracer and nettrace print).
-std::string tcp_flag_letters(uint8_t flags);
+// Whether an ICMP (family 4) or ICMPv6 (6) message of this type has an identifier and a
+// sequence number: echo request and reply (and ICMP's timestamp and information messages,
+// RFC 792). An error such as port unreachable has neither.
+bool icmp_has_id_seq(int family, int type);
 // "echo request", "echo reply", "port unreachable"... or "type 13 code 0".
 std::string icmp_description(int family, int type, int code);
 

@@ -14,6 +14,27 @@ FieldRef first_of(tep_event* event, std::initializer_list<const char*> names) {
     return {};
 }
 
+bool is_tracepoint(const std::string& func) {
+    return func.find(':') != std::string::npos;
+}
+
+// tcp:* tracepoints are about TCP; the others that carry addresses say nothing of the protocol.
+std::string l4_of(const std::string& func) {
+    return func.starts_with("tcp:") ? "TCP" : "";
+}
+
+// include/net/tcp_states.h: the values /proc/net/tcp shows too. The tracepoints' format
+// files spell these names unresolved in their __print_symbolic ({ TCP_ESTABLISHED, ... }).
+std::string tcp_state_name(int64_t state) {
+    static const char* kStates[] = {"TCP_ESTABLISHED",   "TCP_SYN_SENT",   "TCP_SYN_RECV",
+                                    "TCP_FIN_WAIT1",     "TCP_FIN_WAIT2",  "TCP_TIME_WAIT",
+                                    "TCP_CLOSE",         "TCP_CLOSE_WAIT", "TCP_LAST_ACK",
+                                    "TCP_LISTEN",        "TCP_CLOSING",    "TCP_NEW_SYN_RECV",
+                                    "TCP_BOUND_INACTIVE"};
+    if (state >= 1 && state <= 13) return kStates[state - 1];
+    return "state " + std::to_string(state);
+}
+
 }  // namespace
 
 PathEventDecoder::PathEventDecoder(tep_event* event, std::string func, filters::Layer layer,
@@ -40,7 +61,12 @@ PathEventDecoder::PathEventDecoder(tep_event* event, std::string func, filters::
       d6_(event, "d6"),
       d6l_(event, "d6l"),
       location_(event, "location"),
-      reason_(event, "reason") {
+      reason_(event, "reason"),
+      sk_(event, "skaddr"),
+      state_(event, "state"),
+      reasons_(DropReasonTable::from_event(event)),
+      addresses_(is_tracepoint(func_) ? TracepointAddresses(event) : TracepointAddresses()),
+      tracepoint_l4_(l4_of(func_)) {
     for (const auto& name : extra_names) extra_.emplace_back(name, FieldRef(event, name.c_str()));
 }
 
@@ -55,8 +81,12 @@ bool PathEventDecoder::decode(std::span<const uint8_t> raw, PathEvent& out) cons
                          : static_cast<int64_t>(value);
         return true;
     }
-    if (!skb_) return false;
+    if (!skb_ && !sk_) return false;
     out.skb = skb_.number(raw).value_or(0);
+    out.sk = sk_.number(raw).value_or(0);
+    // tcp_send_reset's state is 0 when there is no socket (a reset answering a packet).
+    auto state = static_cast<int32_t>(state_.number(raw).value_or(0));
+    if (state_ && is_tracepoint(func_) && state) out.state = tcp_state_name(state);
     out.len = static_cast<uint32_t>(len_.number(raw).value_or(0));
     if (proto_) {
         auto value = static_cast<uint16_t>(proto_.number(raw).value_or(0));
@@ -74,10 +104,21 @@ bool PathEventDecoder::decode(std::span<const uint8_t> raw, PathEvent& out) cons
         auto n = field.size() <= 8 && !field.is_array() ? field.number(raw) : std::nullopt;
         out.extra.emplace_back(name, n ? std::to_string(*n) : field.text(raw));
     }
-    if (reason_) out.reason_code = static_cast<uint32_t>(reason_.number(raw).value_or(0));
+    if (reason_) {
+        out.reason_code = static_cast<uint32_t>(reason_.number(raw).value_or(0));
+        if (reasons_.size()) out.reason = reasons_.name_of(*out.reason_code);
+    }
     if (hdr_) out.packet = decode_headers(hdr_.bytes(raw), layer_, out.ethertype);
     if (layer_ == filters::Layer::Sock) decode_sock_tuple(raw, out);
+    if (addresses_) decode_tracepoint_tuple(raw, out);
     return true;
+}
+
+void PathEventDecoder::decode_tracepoint_tuple(std::span<const uint8_t> raw, PathEvent& out) const {
+    PacketDetails d;
+    if (!addresses_.read(raw, d.tuple) || (d.tuple.family != 4 && d.tuple.family != 6)) return;
+    d.tuple.l4 = tracepoint_l4_;
+    out.packet = d;
 }
 
 void PathEventDecoder::decode_sock_tuple(std::span<const uint8_t> raw, PathEvent& out) const {

@@ -7,8 +7,10 @@
 #include <string>
 #include <vector>
 
+#include "decode/drop_reasons.h"
 #include "decode/event_formats.h"
 #include "decode/packet_headers.h"
+#include "decode/tuple_source.h"
 #include "ftnettrace/probe_filter.h"
 
 namespace ftnt {
@@ -26,16 +28,20 @@ struct PathEvent {
     std::string dev;
     std::optional<PacketDetails> packet;
     std::optional<int64_t> retval;        // kretprobe
-    std::optional<uint32_t> reason_code;  // kfree_skb, 5.17+
-    std::optional<std::string> reason;    // its name in this kernel
+    std::optional<uint32_t> reason_code;  // kfree_skb 5.17+, tcp_send_reset 6.10+
+    std::optional<std::string> reason;    // its name in this event's own format file
     bool reason_inferred = false;         // before 5.17: from the location (drop-locations.def)
+    uint64_t sk = 0;                      // a socket tracepoint's skaddr
+    std::string state;                    // its TCP state ("TCP_CLOSE"), "" when none
     uint64_t location = 0;                // kfree_skb, consume_skb
     std::vector<uint64_t> stack;
     bool frees_skb = false;  // consume_skb / kfree_skb end a lifecycle
     std::vector<std::pair<std::string, std::string>> extra;  // --kprobe name=FETCHARG values
 };
 
-// Reads the fields one probe's records carry; built once per event format.
+// Reads the fields one probe's records carry; built once per event format. A tracepoint
+// with addresses (tcp:tcp_send_reset, tcp:tcp_receive_reset) gives its tuple as the record
+// names it, and one without an skb field but with skaddr decodes with skb 0: a socket event.
 class PathEventDecoder {
   public:
     PathEventDecoder(tep_event* event, std::string func, filters::Layer layer,
@@ -45,13 +51,17 @@ class PathEventDecoder {
 
   private:
     void decode_sock_tuple(std::span<const uint8_t> raw, PathEvent& out) const;
+    void decode_tracepoint_tuple(std::span<const uint8_t> raw, PathEvent& out) const;
 
     std::string func_;
     filters::Layer layer_;
     bool frees_;
     FieldRef skb_, len_, proto_, pkt_type_, ifindex_, netns_, dev_, hdr_, ret_;
     FieldRef fam_, s4_, d4_, sp_, dp_, s6_, s6l_, d6_, d6l_;
-    FieldRef location_, reason_;
+    FieldRef location_, reason_, sk_, state_;
+    DropReasonTable reasons_;  // this event's own reason names (tcp_send_reset has its enum)
+    TracepointAddresses addresses_;
+    std::string tracepoint_l4_;
     std::vector<std::pair<std::string, FieldRef>> extra_;
 };
 

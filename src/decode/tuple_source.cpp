@@ -14,21 +14,24 @@ constexpr unsigned kSockaddrIn6Size = 28;
 
 }  // namespace
 
-TupleSource::TupleSource(const CatalogEntry& entry, tep_event* event)
-    : name_(entry.name),
-      l4_(entry.get("l4")),
-      reply_(entry.get("addresses", "packet") == "reply"),
-      skb_(event, entry.get("skb", "skbaddr").c_str()),
-      saddr_(event, "saddr"),
+TracepointAddresses::TracepointAddresses(tep_event* event)
+    : saddr_(event, "saddr"),
       daddr_(event, "daddr"),
       saddr_v6_(event, "saddr_v6"),
       daddr_v6_(event, "daddr_v6"),
       sport_(event, "sport"),
       dport_(event, "dport"),
-      family_(event, "family") {
+      family_(event, "family") {}
+
+TupleSource::TupleSource(const CatalogEntry& entry, tep_event* event)
+    : name_(entry.name),
+      l4_(entry.get("l4")),
+      reply_(entry.get("addresses", "packet") == "reply"),
+      skb_(event, entry.get("skb", "skbaddr").c_str()),
+      addresses_(event) {
     auto where = entry.file + ":" + std::to_string(entry.line);
     if (!skb_) throw UsageError(where + ": " + entry.name + " has no field " + entry.get("skb"));
-    if (!saddr_ || !daddr_) throw UsageError(where + ": " + entry.name + " has no saddr/daddr");
+    if (!addresses_) throw UsageError(where + ": " + entry.name + " has no saddr/daddr");
     auto addresses = entry.get("addresses", "packet");
     if (addresses != "packet" && addresses != "reply")
         throw UsageError(where + ": addresses must be packet or reply");
@@ -38,7 +41,8 @@ TupleSource::TupleSource(const CatalogEntry& entry, tep_event* event)
     }
 }
 
-bool TupleSource::read_addresses(std::span<const uint8_t> raw, PacketTuple& tuple) const {
+bool TracepointAddresses::read(std::span<const uint8_t> raw, PacketTuple& tuple) const {
+    if (!*this) return false;
     if (saddr_.size() >= kSockaddrIn6Size) {
         int family_s = 0, family_d = 0;
         bool ok = read_sockaddr(saddr_.bytes(raw), family_s, tuple.saddr, tuple.sport) &&
@@ -68,7 +72,7 @@ bool TupleSource::read_addresses(std::span<const uint8_t> raw, PacketTuple& tupl
 std::optional<SkbTuple> TupleSource::decode(std::span<const uint8_t> raw) const {
     SkbTuple out;
     out.skb = skb_.number(raw).value_or(0);
-    if (out.skb == 0 || !read_addresses(raw, out.tuple)) return std::nullopt;
+    if (out.skb == 0 || !addresses_.read(raw, out.tuple)) return std::nullopt;
     bool ports_meaningful = !require_ || require_.number(raw).value_or(0) != 0;
     out.tuple.has_ports = out.tuple.has_ports && ports_meaningful;
     out.tuple.l4 = ports_meaningful ? l4_ : "";

@@ -112,7 +112,8 @@ class DropPipeline {
         ++drops_shown_;
         std::optional<std::string> reason;
         if (event.reason) reason = reasons_.name_of(*event.reason);
-        const NamedAddress& where = namer_.name(event.location);
+        const NamedAddress& where =
+            namer_.name(event.location, symbolize::AddressKind::return_address);
         if (options_.summary) {
             summary_.add(reason.value_or(""), where.location);
             if (counters_ && !counters_->counted(pair) && !counters_->full()) count_in_kernel(pair);
@@ -129,8 +130,7 @@ class DropPipeline {
                       where.source,
                       {}};
         view.reason_inferred = inferred;
-        for (std::size_t i = 0; i < event.stack.size(); ++i)
-            view.stack.push_back(namer_.name(event.stack[i], i > 0).with_line());
+        view.stack = namer_.callchain(event.stack);
         output_.drop(view);
     }
 

@@ -21,6 +21,7 @@
 #include "decode/drop_reasons.h"
 #include "decode/inferred_reason.h"
 #include "decode/path_event.h"
+#include "decode/tcp_flags.h"
 #include "discover/kernel_env.h"
 #include "discover/netns.h"
 #include "discover/tracefs_features.h"
@@ -158,30 +159,7 @@ filters::TupleFacts facts_of(const PathEvent& e) {
 
 uint8_t tcp_flag_bits(const std::string& letters) {
     uint8_t bits = 0;
-    for (char c : letters) {
-        switch (c) {
-            case 'S':
-                bits |= 0x02;
-                break;
-            case 'A':
-                bits |= 0x10;
-                break;
-            case 'P':
-                bits |= 0x08;
-                break;
-            case 'R':
-                bits |= 0x04;
-                break;
-            case 'F':
-                bits |= 0x01;
-                break;
-            case 'U':
-                bits |= 0x20;
-                break;
-            default:
-                break;
-        }
-    }
+    for (char c : letters) bits |= tcp_flag_bit(c).value_or(0);
     return bits;
 }
 
@@ -230,8 +208,13 @@ class PathPipeline {
             on_return(event, probe->entry_func);
             return;
         }
-        if (event.reason_code) event.reason = reasons_.name_of(*event.reason_code);
+        // A point without its own reason table (a kprobe's fetched reason): kfree_skb's names.
+        if (event.reason_code && !event.reason) event.reason = reasons_.name_of(*event.reason_code);
         if (!reasons_.available() && event.func == "skb:kfree_skb") infer_reason(event);
+        if (!event.skb) {  // a socket tracepoint (tcp_receive_reset, close()'s reset)
+            show_socket_event(event);
+            return;
+        }
         bool matched = matches(event, *probe->probe);
         if (o_.basic) {
             bool followed = tracker_.is_followed(event.skb);
@@ -298,6 +281,20 @@ class PathPipeline {
         return user_checks_pass(e);
     }
 
+    // No packet to follow: shown alone, when its tuple (either way: it names a connection)
+    // passes the filter. Its namespace is unknown, so --netns hides it.
+    void show_socket_event(const PathEvent& e) {
+        if (netns_ || limit_reached() || !user_checks_pass(e)) return;
+        if (!filter_.empty()) {
+            if (!e.packet) return;
+            const auto& tuple = e.packet->tuple;
+            if (!filter_.matches(to_facts(tuple)) && !filter_.matches(to_facts(tuple.reversed())))
+                return;
+        }
+        ++shown_;
+        output_.event(view_of(e));
+    }
+
     bool user_checks_pass(const PathEvent& e) const {
         if (o_.pid && e.pid != o_.pid) return false;
         if (tcp_flags_ && (!e.packet || (e.packet->tcp_flags & tcp_flags_) != tcp_flags_))
@@ -321,9 +318,10 @@ class PathPipeline {
         PathEventView v;
         v.event = &e;
         v.comm = comms_.name(e.tid, e.cpu);
-        if (e.location) v.location = namer_.name(e.location).with_line();
-        for (std::size_t i = 0; i < e.stack.size(); ++i)
-            v.stack.push_back(namer_.name(e.stack[i], i > 0).with_line());
+        if (e.location)
+            v.location =
+                namer_.name(e.location, symbolize::AddressKind::return_address).with_line();
+        v.stack = namer_.callchain(e.stack);
         for (uint64_t function : hook_functions(e)) {
             const auto& location = namer_.name(function).location;
             v.hooks.push_back(location.substr(0, location.find('+')));
@@ -378,6 +376,58 @@ std::vector<std::string> split(const std::string& list) {
     return filters::split_list(list);
 }
 
+namespace {
+
+std::string join(const std::vector<std::string>& items, const char* separator) {
+    std::string out;
+    for (const auto& item : items) out += (out.empty() ? "" : separator) + item;
+    return out;
+}
+
+// --kprobe and --kretprobe are probes of their own: without kprobe_events there is nothing
+// they could mean, so the run is refused (exit 1: the kernel lacks it) naming the flag.
+void refuse_adhoc_probes_without_kprobes(const Options& o, const TracefsFeatures& features) {
+    if (features.kprobe_events || (o.kprobes.empty() && o.kretprobes.empty())) return;
+    std::vector<std::string> flags;
+    if (!o.kprobes.empty()) flags.push_back("--kprobe");
+    if (!o.kretprobes.empty()) flags.push_back("--kretprobe");
+    throw KernelError(join(flags, " and ") +
+                      ": this kernel has no kprobe_events (CONFIG_KPROBES is off); "
+                      "trace its tracepoints with -t SYSTEM:EVENT instead");
+}
+
+// --trace-stack names tracepoints too (skb:kfree_skb or kfree_skb): their samples carry the
+// callchain like a kprobe's. Returns the names no planned point took a stack at.
+std::vector<std::string> take_stacks_at_tracepoints(PathPlan& plan,
+                                                    const std::vector<std::string>& names) {
+    std::vector<std::string> unmatched;
+    for (const auto& name : names) {
+        bool taken = false;
+        for (auto& probe : plan.probes) {
+            auto colon = probe.name.find(':');
+            bool named = probe.name == name ||
+                         (colon != std::string::npos && probe.name.substr(colon + 1) == name);
+            if (!named) continue;
+            probe.stack = true;
+            taken = true;
+        }
+        if (!taken) unmatched.push_back(name);
+    }
+    return unmatched;
+}
+
+// "; ignored here: --ret, --hooks, --trace-stack ip_rcv (they need kprobes)", or "".
+std::string ignored_without_kprobes(const Options& o, const std::vector<std::string>& stackless) {
+    std::vector<std::string> ignored;
+    if (o.returns) ignored.push_back("--ret");
+    if (o.hooks) ignored.push_back("--hooks");
+    if (!stackless.empty()) ignored.push_back("--trace-stack " + join(stackless, ","));
+    if (ignored.empty()) return "";
+    return "; ignored here: " + join(ignored, ", ") + " (they need kprobes)";
+}
+
+}  // namespace
+
 int run_path_mode(const Options& o) {
     // discover
     require_root();
@@ -413,12 +463,18 @@ int run_path_mode(const Options& o) {
     in.adhoc = parse_adhoc_probes(o.kprobes, o.kretprobes);
     in.group = group;
     in.tracefs_events = tracefs.path() + "/events";
+    refuse_adhoc_probes_without_kprobes(o, features);
     PathPlan plan = plan_path(in);
+    auto stackless = take_stacks_at_tracepoints(plan, in.stack_at);
     if (!plan.kprobes)
         std::cerr << "ftnettrace: kprobes: this kernel has no kprobe_events (CONFIG_KPROBES is "
                      "off): following packets by skb address on tracepoints only (net:*, skb:*), "
-                     "without function path, tuple or filter; a kernel with kprobes shows the "
-                     "whole path, --drop shows drops here\n";
+                     "without function path, tuple or filter"
+                  << ignored_without_kprobes(o, stackless)
+                  << "; a kernel with kprobes shows the whole path, --drop shows drops here\n";
+    else if (!stackless.empty())
+        std::cerr << "ftnettrace: --trace-stack " << join(stackless, ",")
+                  << ": not a traced point here, no stack taken\n";
     if (plan.probes.empty()) throw KernelError("none of the selected probe points exists here");
 
     // attach

@@ -1,5 +1,7 @@
 #include "netfilter/kmsg_lines.h"
 
+#include "decode/tcp_flags.h"
+
 #include <charconv>
 #include <vector>
 
@@ -65,12 +67,8 @@ std::optional<PacketInfo> parse_log_body(std::string_view body) {
         auto eq = word.find('=');
         if (eq == std::string_view::npos) {
             // TCP flags are bare words after the TCP fields: "SYN", "ACK", "RST"...
-            if (seen_proto && proto == "TCP" &&
-                (word == "SYN" || word == "ACK" || word == "FIN" || word == "RST" ||
-                 word == "PSH" || word == "URG" || word == "ECE" || word == "CWR")) {
-                if (!info.tcp_flags.empty()) info.tcp_flags += ' ';
-                info.tcp_flags += word;
-            }
+            if (seen_proto && proto == "TCP")
+                if (auto bit = tcp_flag_bit(word)) info.tcp_flags |= *bit;
             continue;
         }
         auto key = word.substr(0, eq);

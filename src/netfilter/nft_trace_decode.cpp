@@ -119,14 +119,7 @@ void decode_trace_headers(std::span<const uint8_t> network, std::span<const uint
             packet.tcp_seq = be32(transport, 4);
             packet.tcp_ack = be32(transport, 8);
         }
-        if (protocol == 6 && transport.size() >= 14) {
-            static const char* kNames[] = {"FIN", "SYN", "RST", "PSH", "ACK", "URG"};
-            for (int bit = 0; bit < 6; ++bit) {
-                if (!(transport[13] & (1 << bit))) continue;
-                if (!packet.tcp_flags.empty()) packet.tcp_flags += ' ';
-                packet.tcp_flags += kNames[bit];
-            }
-        }
+        if (protocol == 6 && transport.size() >= 14) packet.tcp_flags = transport[13];
     } else if ((protocol == 1 || protocol == 58) && transport.size() >= 2) {
         packet.icmp_type = transport[0];
         packet.icmp_code = transport[1];

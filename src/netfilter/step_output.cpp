@@ -16,7 +16,7 @@ void tuple_fields(JsonObject& o, const PacketInfo& packet) {
     }
     if (packet.icmp_type >= 0) o.field("icmp_type", static_cast<uint64_t>(packet.icmp_type));
     if (packet.icmp_code >= 0) o.field("icmp_code", static_cast<uint64_t>(packet.icmp_code));
-    if (!packet.tcp_flags.empty()) o.field("tcp_flags", packet.tcp_flags);
+    if (packet.tcp_flags) o.field("tcp_flags", tcp_flag_names(packet.tcp_flags));
     if (!packet.in.empty()) o.field("in", packet.in);
     if (!packet.out.empty()) o.field("out", packet.out);
     if (packet.length) o.field("len", uint64_t{packet.length});
@@ -114,7 +114,7 @@ std::string packet_text(const PacketInfo& packet) {
                         : t.saddr_text() + " -> " + t.daddr_text();
     if (packet.icmp_type >= 0)
         text += " " + icmp_description(t.family, packet.icmp_type, std::max(packet.icmp_code, 0));
-    if (!packet.tcp_flags.empty()) text += " " + packet.tcp_flags;
+    if (packet.tcp_flags) text += " " + tcp_flag_names(packet.tcp_flags);
     return text;
 }
 

@@ -14,7 +14,7 @@ struct PacketInfo {
     std::optional<PacketTuple> tuple;
     std::string in, out;  // interface names, "" when none
     int icmp_type = -1, icmp_code = -1;
-    std::string tcp_flags;  // "SYN ACK" as the LOG target prints them
+    uint8_t tcp_flags = 0;  // bits of decode/tcp_flags.h, printed by tcp_flag_names()
     uint32_t length = 0;
     // What tells one packet of a flow from the next (joining steps to packet paths).
     std::optional<uint16_t> ip_id;  // IPv4 identification

@@ -91,6 +91,7 @@ class PathText : public PathOutput {
         line_ += "  " + e.func;
         if (e.retval) line_ += " = " + format_retval(*e.retval);
         if (e.reason) line_ += " reason " + *e.reason + (e.reason_inferred ? " (inferred)" : "");
+        if (!e.state.empty()) line_ += " state " + e.state;
         if (auto verdict = netfilter_verdict(e); !verdict.empty())
             line_ += ' ' + verdict;
         else
@@ -126,23 +127,35 @@ void write_event_fields(JsonObject& o, const PathEventView& v, const PathOutputO
     const PathEvent& e = *v.event;
     o.field("type", "event").field_seconds("ts", e.time_ns);
     if (options.time.wall_clock) o.field("date", format_time(e.time_ns, options.time));
-    o.field("func", e.func)
-        .field("skb", hex_string(e.skb))
-        .field("netns", e.netns)
-        .field("dev", e.dev);
-    o.field("ifindex", static_cast<uint64_t>(static_cast<uint32_t>(e.ifindex)));
-    o.field("pkt_type", pkt_type_name(e.pkt_type)).field("len", e.len);
+    // A field the point does not carry is left out, never written as a placeholder.
+    o.field("func", e.func);
+    if (e.skb) o.field("skb", hex_string(e.skb));
+    if (e.sk) o.field("sk", hex_string(e.sk));
+    if (e.netns) o.field("netns", e.netns);
+    if (!e.dev.empty()) o.field("dev", e.dev);
+    // ifindex is read through skb->dev: without a device (its name) the value means nothing.
+    if (!e.dev.empty() && e.ifindex > 0) o.field("ifindex", static_cast<uint64_t>(e.ifindex));
+    if (e.pkt_type >= 0) o.field("pkt_type", pkt_type_name(e.pkt_type));
+    if (e.len) o.field("len", e.len);
+    if (e.ethertype) o.field("proto", ethertype_name(e.ethertype));
     if (e.packet) {
-        const auto& t = e.packet->tuple;
+        const auto& p = *e.packet;
+        const auto& t = p.tuple;
         o.field("saddr", t.saddr_text()).field("daddr", t.daddr_text());
         if (t.has_ports) o.field("sport", t.sport).field("dport", t.dport);
         if (!t.l4.empty()) o.field("l4", t.l4);
-        if (e.packet->tcp_flags) o.field("tcp_flags", tcp_flag_letters(e.packet->tcp_flags));
-        if (e.packet->icmp_type >= 0)
-            o.field("icmp_type", static_cast<uint64_t>(e.packet->icmp_type))
-                .field("icmp_id", e.packet->icmp_id)
-                .field("icmp_seq", e.packet->icmp_seq);
+        if (p.tcp_header)
+            o.field("tcp_flags", tcp_flag_letters(p.tcp_flags))
+                .field("seq", p.seq)
+                .field("ack", p.ack);
+        if (p.icmp_type >= 0) {
+            o.field("icmp_type", static_cast<uint64_t>(p.icmp_type))
+                .field("icmp_code", static_cast<uint64_t>(p.icmp_code));
+            if (icmp_has_id_seq(t.family, p.icmp_type))
+                o.field("icmp_id", p.icmp_id).field("icmp_seq", p.icmp_seq);
+        }
     }
+    if (!e.state.empty()) o.field("state", e.state);
     if (e.retval) o.signed_field("ret", *e.retval);
     if (e.reason) o.field("reason", *e.reason);
     if (e.reason && e.reason_inferred) o.flag("reason_inferred", true);
@@ -271,11 +284,13 @@ std::string describe_packet(const PathEvent& e) {
     std::ostringstream out;
     out << (p.tuple.l4.empty() ? (p.tuple.family == 6 ? "IPv6" : "IPv4") : p.tuple.l4) << ' '
         << p.tuple.source() << " -> " << p.tuple.destination();
-    if (p.tuple.l4 == "TCP")
+    if (p.tcp_header)
         out << ' ' << tcp_flag_letters(p.tcp_flags) << " seq " << p.seq << " ack " << p.ack;
-    if (p.icmp_type >= 0)
-        out << ' ' << icmp_description(p.tuple.family, p.icmp_type, p.icmp_code) << " id "
-            << p.icmp_id << " seq " << p.icmp_seq;
+    if (p.icmp_type >= 0) {
+        out << ' ' << icmp_description(p.tuple.family, p.icmp_type, p.icmp_code);
+        if (icmp_has_id_seq(p.tuple.family, p.icmp_type))
+            out << " id " << p.icmp_id << " seq " << p.icmp_seq;
+    }
     return out.str();
 }
 

@@ -95,7 +95,8 @@ int main(int argc, char** argv) {
         addresses.push_back(text.functions[i] + 5);
     start = Clock::now();
     std::size_t with_lines = 0;
-    for (auto address : addresses) with_lines += !symbolizer.resolve(address, true).frames.empty();
+    for (auto address : addresses)
+        with_lines += !symbolizer.resolve(address, AddressKind::return_address).frames.empty();
     double cold = seconds_since(start);
     std::printf("  cold:   %zu addresses in %.3f s = %.0f lookups/s (%zu with source lines)\n",
                 addresses.size(), cold, static_cast<double>(addresses.size()) / cold, with_lines);
@@ -104,7 +105,8 @@ int main(int argc, char** argv) {
     start = Clock::now();
     std::size_t sink = 0;
     for (std::size_t r = 0; r < rounds; ++r)
-        for (auto address : addresses) sink += symbolizer.resolve(address, true).frames.size();
+        for (auto address : addresses)
+            sink += symbolizer.resolve(address, AddressKind::return_address).frames.size();
     double cached = seconds_since(start);
     std::printf("  cached: %zu lookups in %.3f s = %.0f lookups/s (%zu frames)\n",
                 addresses.size() * rounds, cached,

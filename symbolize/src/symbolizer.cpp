@@ -48,13 +48,26 @@ std::vector<SourceFrame> Symbolizer::frames_for(uint64_t address) {
     return in_image ? image->frames(*in_image) : std::vector<SourceFrame>{};
 }
 
-const Symbolizer::Result& Symbolizer::resolve(uint64_t address, bool return_address) {
+const Symbolizer::Result& Symbolizer::resolve(uint64_t address, AddressKind kind) {
+    bool return_address = kind == AddressKind::return_address;
     uint64_t key = address ^ (return_address ? 1ull << 63 : 0);
     auto [it, added] = cache_.try_emplace(key);
     if (!added) return it->second;
     it->second.location = describe_address(symbols_, address, false);
     it->second.frames = frames_for(return_address ? address - 1 : address);
     return it->second;
+}
+
+// Every entry is looked up at address-1, the first too: a tracepoint's sample starts at its
+// caller's return address (perf_fetch_caller_regs), and on x86 a kprobe's at the probed
+// address + 1 (the int3 hit; kprobe_ftrace_handler sets regs->ip so too; seen on 6.1:
+// ip_rcv+0x1), whose address-1 is the probed instruction itself.
+std::vector<const Symbolizer::Result*> Symbolizer::resolve_callchain(
+    const std::vector<uint64_t>& callchain) {
+    std::vector<const Result*> out;
+    for (uint64_t address : callchain)
+        out.push_back(&resolve(address, AddressKind::return_address));
+    return out;
 }
 
 std::vector<std::string> format_frames(const std::vector<SourceFrame>& frames) {

@@ -103,7 +103,7 @@ TEST_F(SymbolizerTest, CachedPerAddress) {
     Symbolizer symbolizer(symbols_, options_);
     const auto& result = symbolizer.resolve(runtime("api", 4));
     EXPECT_EQ(&symbolizer.resolve(runtime("api", 4)), &result);
-    EXPECT_NE(&symbolizer.resolve(runtime("api", 4), true), &result);
+    EXPECT_NE(&symbolizer.resolve(runtime("api", 4), AddressKind::return_address), &result);
 }
 
 TEST_F(SymbolizerTest, ReturnAddressesAreLookedUpOneByteEarlier) {
@@ -112,7 +112,8 @@ TEST_F(SymbolizerTest, ReturnAddressesAreLookedUpOneByteEarlier) {
     for (uint64_t offset = 1; offset < api.size; ++offset) {
         auto at_call = test::addr2line(path_, {api.address - image_->bias() + offset - 1}).at(0);
         if (at_call.front().ends_with(":?")) continue;
-        const auto& result = symbolizer.resolve(runtime("api", offset), true);
+        const auto& result =
+            symbolizer.resolve(runtime("api", offset), AddressKind::return_address);
         EXPECT_EQ(test::as_addr2line(result.frames), at_call);
         EXPECT_EQ(result.location, "api+" + test::hex(offset));  // the address as given
     }

@@ -34,6 +34,13 @@ struct DebugInfoOptions {
 class DebugImage;
 class ModuleImages;
 
+// Where a kernel address points, which decides where its source line is looked up.
+enum class AddressKind {
+    instruction,     // the instruction itself: a user's faddr2line input, a function address
+    return_address,  // the instruction after a call (a drop location, a stack frame): its line
+                     // is the call's, looked up at address-1 as perf and the kernel's %pB do
+};
+
 class Symbolizer {
   public:
     // Opens the running kernel's vmlinux when one is found whose build ID matches
@@ -52,10 +59,12 @@ class Symbolizer {
         std::string location;             // "tcp_v4_rcv+0x91", "veth_xmit+0x10 [veth]"
         std::vector<SourceFrame> frames;  // innermost first; empty without debug info
     };
-    // address: a runtime kernel address. return_address: a stack frame after the first,
-    // looked up at address-1 (the call instruction). Cached per (address, return_address);
-    // the reference stays valid for the Symbolizer's life.
-    const Result& resolve(uint64_t address, bool return_address = false);
+    // address: a runtime kernel address; location is always sym+off of the address as given.
+    // Cached per (address, kind); the reference stays valid for the Symbolizer's life.
+    const Result& resolve(uint64_t address, AddressKind kind = AddressKind::instruction);
+    // A kernel callchain as perf records it (PERF_SAMPLE_CALLCHAIN), innermost first: every
+    // entry is an address after the instruction that led there, looked up at address-1.
+    std::vector<const Result*> resolve_callchain(const std::vector<uint64_t>& callchain);
 
   private:
     std::vector<SourceFrame> frames_for(uint64_t address);

@@ -1,5 +1,7 @@
 #include "support/tool_run.h"
 
+#include <cstdlib>
+
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -33,7 +35,10 @@ std::string temp_path(const char* what) {
 
 ToolRun::ToolRun(std::vector<std::string> args, uid_t as_user)
     : out_path_(temp_path("out")), err_path_(temp_path("err")) {
-    args.insert(args.begin(), FTNT_BINARY);
+    // FTNT_TOOL runs another build of the tool under the same tests (an older one, to see a
+    // new test fail on the behaviour it was written against).
+    const char* tool = std::getenv("FTNT_TOOL");
+    args.insert(args.begin(), tool && *tool ? tool : FTNT_BINARY);
     pid_ = ::fork();
     if (pid_ == 0) {
         int out = ::open(out_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);

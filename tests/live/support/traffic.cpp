@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <sched.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -59,6 +60,62 @@ void tcp_connect(const std::string& netns, const std::string& address, int port)
         ::connect(s, reinterpret_cast<sockaddr*>(&to), length);  // refused: that is the point
         ::close(s);
     });
+}
+
+void tcp_close_with_unread_data(const std::string& server_ns, const std::string& client_ns,
+                                const std::string& address, int port) {
+    int ready[2];
+    if (::pipe2(ready, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
+    pid_t server = ::fork();
+    if (server < 0) throw std::runtime_error("fork failed");
+    if (server == 0) {
+        ::close(ready[0]);
+        int fd = ::open(("/run/netns/" + server_ns).c_str(), O_RDONLY | O_CLOEXEC);
+        if (fd < 0 || ::setns(fd, CLONE_NEWNET) != 0) ::_exit(3);
+        ::alarm(5);
+        sockaddr_storage at;
+        socklen_t length = fill_address(address, port, at);
+        int listener = ::socket(at.ss_family, SOCK_STREAM, 0);
+        int one = 1;
+        ::setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+        if (::bind(listener, reinterpret_cast<sockaddr*>(&at), length) != 0 ||
+            ::listen(listener, 1) != 0)
+            ::_exit(4);
+        if (::write(ready[1], "r", 1) != 1) ::_exit(5);
+        int connection = ::accept(listener, nullptr, nullptr);
+        if (connection < 0) ::_exit(6);
+        pollfd data{connection, POLLIN, 0};
+        if (::poll(&data, 1, 3000) != 1) ::_exit(7);
+        ::close(connection);  // data unread: the kernel answers with a reset
+        ::close(listener);
+        ::_exit(0);
+    }
+    ::close(ready[1]);
+    char byte = 0;
+    pollfd wait_ready{ready[0], POLLIN, 0};
+    bool listening = ::poll(&wait_ready, 1, 3000) == 1 && ::read(ready[0], &byte, 1) == 1;
+    ::close(ready[0]);
+    std::string client_failed;
+    if (listening) try {
+            in_namespace(client_ns, [&] {
+                sockaddr_storage to;
+                socklen_t length = fill_address(address, port, to);
+                int s = ::socket(to.ss_family, SOCK_STREAM, 0);
+                if (::connect(s, reinterpret_cast<sockaddr*>(&to), length) != 0) ::_exit(4);
+                char payload[16] = "ftnettrace-test";
+                if (::send(s, payload, sizeof payload, 0) != sizeof payload) ::_exit(5);
+                pollfd reset{s, POLLIN, 0};
+                ::poll(&reset, 1, 2000);  // the reset arrives
+                ::close(s);
+            });
+        } catch (const std::exception& error) {
+            client_failed = error.what();
+        }
+    int status = 0;
+    ::waitpid(server, &status, 0);
+    if (!client_failed.empty()) throw std::runtime_error(client_failed);
+    if (!listening || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        throw std::runtime_error("the unread-data connection in " + server_ns + " failed");
 }
 
 void udp_send(const std::string& netns, const std::string& address, int port, int count,

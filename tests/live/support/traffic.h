@@ -8,6 +8,11 @@ namespace ftnt::test {
 
 // A TCP connect (one SYN, answered by a reset from a closed port). Returns when done or after 3 s.
 void tcp_connect(const std::string& netns, const std::string& address, int port);
+// A TCP connection from client_ns to a listener on `port` in server_ns, which accepts it and
+// closes it with the client's 16 bytes unread: the server sends a reset from its socket
+// (tcp_send_active_reset, no skb to answer). Returns when done or after 5 s.
+void tcp_close_with_unread_data(const std::string& server_ns, const std::string& client_ns,
+                                const std::string& address, int port);
 // `count` UDP datagrams of 16 bytes, from source port `sport` (0: any).
 void udp_send(const std::string& netns, const std::string& address, int port, int count,
               int sport = 0);

@@ -3,6 +3,7 @@
 // test namespaces (nf_log_syslog, net.netfilter.nf_log_all_netns=1).
 #include <gtest/gtest.h>
 
+#include "decode/tcp_flags.h"
 #include "netfilter/kmsg_lines.h"
 
 namespace ftnt::netfilter {
@@ -64,7 +65,7 @@ TEST(TraceLine, TcpSynPortsAndFlags) {
     EXPECT_TRUE(line->packet.tuple->has_ports);
     EXPECT_EQ(line->packet.tuple->sport, 43148);
     EXPECT_EQ(line->packet.tuple->dport, 7100);
-    EXPECT_EQ(line->packet.tcp_flags, "SYN");
+    EXPECT_EQ(line->packet.tcp_flags, ::ftnt::kTcpSyn);
 }
 
 // What tells one packet of a flow from the next: the IP header's ID (not the echo's ID
@@ -85,7 +86,7 @@ TEST(TraceLine, PacketIdentityFields) {
     auto rst = parse_trace_line(parse_kmsg_record(kTcpRstOut)->message);
     ASSERT_TRUE(rst);
     EXPECT_EQ(rst->packet.tcp_ack, std::optional<uint32_t>(727381337));
-    EXPECT_EQ(rst->packet.tcp_flags, "ACK RST");
+    EXPECT_EQ(rst->packet.tcp_flags, kTcpAck | kTcpRst);
     auto echo6 = parse_trace_line(parse_kmsg_record(kIcmp6Echo)->message);
     ASSERT_TRUE(echo6);
     EXPECT_FALSE(echo6->packet.ip_id);  // IPv6 has none
@@ -102,7 +103,7 @@ TEST(TraceLine, PolicyStepOnOutput) {
     EXPECT_EQ(line->number, 3u);
     EXPECT_EQ(line->packet.in, "");
     EXPECT_EQ(line->packet.out, "ftntmb");
-    EXPECT_EQ(line->packet.tcp_flags, "ACK RST");
+    EXPECT_EQ(line->packet.tcp_flags, kTcpAck | kTcpRst);
 }
 
 TEST(TraceLine, Ipv6AddressesAsNfLogPrintsThem) {
@@ -145,7 +146,7 @@ TEST(PrefixedLog, InvalidPacketLine) {
         "ftnettrace-invalid: ");
     ASSERT_TRUE(packet && packet->tuple);
     EXPECT_EQ(packet->tuple->source(), "192.0.2.1:43148");
-    EXPECT_EQ(packet->tcp_flags, "ACK");
+    EXPECT_EQ(packet->tcp_flags, kTcpAck);
     EXPECT_FALSE(
         parse_prefixed_log("TRACE: raw:OUTPUT:policy:3 IN= OUT=x", "ftnettrace-invalid: "));
 }

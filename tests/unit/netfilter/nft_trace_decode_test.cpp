@@ -5,6 +5,7 @@
 
 #include <vector>
 
+#include "decode/tcp_flags.h"
 #include "netfilter/nft_trace_decode.h"
 
 namespace ftnt::netfilter {
@@ -50,7 +51,7 @@ TEST(NftTrace, TcpSynHeaders) {
     ASSERT_TRUE(packet.tuple);
     EXPECT_EQ(packet.tuple->source(), "192.0.2.1:43148");
     EXPECT_EQ(packet.tuple->destination(), "192.0.2.2:7100");
-    EXPECT_EQ(packet.tcp_flags, "SYN");
+    EXPECT_EQ(packet.tcp_flags, kTcpSyn);
     EXPECT_EQ(packet.tcp_seq, std::optional<uint32_t>(0x2b5a8c58));
     EXPECT_EQ(packet.tcp_ack, std::optional<uint32_t>(0));
     EXPECT_FALSE(packet.echo_id);
