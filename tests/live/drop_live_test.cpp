@@ -162,14 +162,6 @@ TEST_F(DropLive, DropStackNamesTheCallChain) {
     EXPECT_TRUE(deliver) << stack.dump();
 }
 
-// The count of the summary row at __udp4_lib_rcv (0 when there is none).
-uint64_t udp_drops(const std::string& summary_line) {
-    for (const auto& row : parse_json_line(summary_line).value("drops", nlohmann::json::array()))
-        if (row.value("location", "").starts_with("__udp4_lib_rcv+0x"))
-            return row.value("count", uint64_t{0});
-    return 0;
-}
-
 TEST_F(DropLive, SummaryCountsByReasonAndLocation) {
     NetnsPair ns("sum");
     ToolRun run({"--drop", "--summary", "-o", "json", "--reason", "NO_SOCKET"});
