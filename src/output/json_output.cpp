@@ -10,6 +10,7 @@ class JsonOutput : public OutputFormat {
     JsonOutput(OutputSink& sink, TimeFormat time) : sink_(sink), time_(time) {}
 
     void drop(const DropView& view) override {
+        if (!sink_.has_room()) return sink_.skip();
         const DropEvent& e = *view.event;
         {
             JsonObject o(sink_.record());

@@ -90,6 +90,13 @@ void OutputSink::commit(bool counted) {
     if (buffer_.size() - head_ >= kFlushAt) flush();
 }
 
+bool OutputSink::has_room() {
+    if (stopped()) return false;
+    if (buffer_.size() - head_ + kFlushAt <= capacity_) return true;
+    flush();
+    return !stopped() && buffer_.size() - head_ + kFlushAt <= capacity_;
+}
+
 void OutputSink::flush() {
     while (head_ < buffer_.size() && !stopped()) {
         long n = write_some(buffer_.data() + head_, std::min(buffer_.size() - head_, kMaxWrite));

@@ -29,6 +29,11 @@ class OutputSink {
     // `counted`: a record the run reports as shown (a drop, a packet, a step); the others
     // (lost notices, summaries) are always kept while the output works.
     void commit(bool counted = true);
+    // Whether a counted record would be kept now (flushing first when the buffer is nearly
+    // full). When not, the format skips building it and calls skip(): under a flood into a
+    // slow reader the run spends no time on records nobody will read.
+    bool has_room();
+    void skip() { ++not_written_; }
     // Writes what the descriptor takes now; never waits.
     void flush();
     // At the end of a run: waits up to `timeout_ms` for the reader to take the rest.

@@ -35,11 +35,13 @@ class PathText : public PathOutput {
     PathText(OutputSink& sink, PathOutputOptions options) : sink_(sink), options_(options) {}
 
     void event(const PathEventView& v) override {
+        if (!sink_.has_room()) return sink_.skip();
         line(sink_.record(), v, "");
         sink_.commit();
     }
 
     void packet(const Lifecycle& lifecycle, const std::vector<PathEventView>& views) override {
+        if (!sink_.has_room()) return sink_.skip();
         std::string& out = sink_.record();
         double micros = static_cast<double>(lifecycle.last_ns() - lifecycle.first_ns()) / 1000.0;
         line_ = "packet skb " + hex_string(lifecycle.first_skb) + ": ";
@@ -173,6 +175,7 @@ class PathJson : public PathOutput {
     PathJson(OutputSink& sink, PathOutputOptions options) : sink_(sink), options_(options) {}
 
     void event(const PathEventView& v) override {
+        if (!sink_.has_room()) return sink_.skip();
         {
             JsonObject o(sink_.record());
             write_event_fields(o, v, options_);
@@ -181,6 +184,7 @@ class PathJson : public PathOutput {
     }
 
     void packet(const Lifecycle& lifecycle, const std::vector<PathEventView>& views) override {
+        if (!sink_.has_room()) return sink_.skip();
         std::string& out = sink_.record();
         for (const auto& view : views) {
             JsonObject o(out);

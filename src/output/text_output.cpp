@@ -9,6 +9,7 @@ class TextOutput : public OutputFormat {
     TextOutput(OutputSink& sink, TimeFormat time) : sink_(sink), time_(time) {}
 
     void drop(const DropView& view) override {
+        if (!sink_.has_room()) return sink_.skip();
         const DropEvent& e = *view.event;
         std::string& out = sink_.record();
         line_ = '[' + format_time(e.time_ns, time_) + "] cpu";
