@@ -1,5 +1,6 @@
 #include "output/path_output.h"
 
+#include <cstdio>
 #include <iomanip>
 #include <map>
 #include <sstream>
@@ -23,6 +24,13 @@ std::string family_name(const std::string& pf) {
                                                               {"7", "bridge"}, {"10", "ipv6"}};
     auto it = kNames.find(pf);
     return it == kNames.end() ? "pf" + pf : it->second;
+}
+
+std::string mac_text(const std::array<uint8_t, 6>& mac) {
+    char text[18];
+    std::snprintf(text, sizeof text, "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2],
+                  mac[3], mac[4], mac[5]);
+    return text;
 }
 
 // Kernel pointers (skb_clone's) read as large negative numbers: show them in hex.
@@ -63,6 +71,7 @@ class PathText : public PathOutput {
              << (e.netns ? std::to_string(e.netns) : "-") << "] " << std::left << std::setw(10)
              << (e.dev.empty() ? "-" : e.dev) << std::right << ' ' << std::setw(9)
              << pkt_type_name(e.pkt_type) << ' ' << describe_packet(e);
+        if (e.smac && e.dmac) out_ << " mac " << mac_text(*e.smac) << " > " << mac_text(*e.dmac);
         if (e.len) out_ << " len " << e.len;
         out_ << "  " << e.func;
         if (e.retval) out_ << " = " << format_retval(*e.retval);
@@ -98,12 +107,16 @@ void write_event_fields(JsonObject& o, const PathEventView& v, const PathOutputO
         .field("dev", e.dev);
     o.field("ifindex", static_cast<uint64_t>(static_cast<uint32_t>(e.ifindex)));
     o.field("pkt_type", pkt_type_name(e.pkt_type)).field("len", e.len);
+    if (e.smac && e.dmac) o.field("smac", mac_text(*e.smac)).field("dmac", mac_text(*e.dmac));
     if (e.packet) {
         const auto& t = e.packet->tuple;
         o.field("saddr", t.saddr_text()).field("daddr", t.daddr_text());
         if (t.has_ports) o.field("sport", t.sport).field("dport", t.dport);
         if (!t.l4.empty()) o.field("l4", t.l4);
         if (e.packet->tcp_flags) o.field("tcp_flags", tcp_flag_letters(e.packet->tcp_flags));
+        if (t.l4 == "TCP" && e.packet->has_l4)
+            o.field("seq", static_cast<uint64_t>(e.packet->seq))
+                .field("ack", static_cast<uint64_t>(e.packet->ack));
         if (e.packet->icmp_type >= 0)
             o.field("icmp_type", static_cast<uint64_t>(e.packet->icmp_type))
                 .field("icmp_id", e.packet->icmp_id)

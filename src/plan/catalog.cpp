@@ -12,10 +12,11 @@ namespace ftnt {
 namespace {
 
 const std::map<std::string, std::set<std::string>> kKnownKeys = {
-    {"tracepoint", {"group", "skb", "addresses", "l4", "join", "require", "since", "about"}},
+    {"tracepoint",
+     {"group", "skb", "addresses", "l4", "join", "require", "since", "about", "lifecycle"}},
     {"kprobe",
      {"group", "skb", "skb_member", "data", "ret", "ret_type", "fields", "hooks_fields", "aliases",
-      "since", "about"}},
+      "since", "about", "lifecycle"}},
 };
 
 [[noreturn]] void fail(const std::string& file, int line, const std::string& why) {

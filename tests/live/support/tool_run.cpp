@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -33,7 +34,10 @@ std::string temp_path(const char* what) {
 
 ToolRun::ToolRun(std::vector<std::string> args, uid_t as_user)
     : out_path_(temp_path("out")), err_path_(temp_path("err")) {
-    args.insert(args.begin(), FTNT_BINARY);
+    // FTNT_TOOL_UNDER_TEST runs the tests against another build (an older one, to see a
+    // test fail without its fix).
+    const char* other = std::getenv("FTNT_TOOL_UNDER_TEST");
+    args.insert(args.begin(), other && *other ? other : FTNT_BINARY);
     pid_ = ::fork();
     if (pid_ == 0) {
         int out = ::open(out_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
@@ -82,7 +86,7 @@ int ToolRun::wait_exit(int seconds) {
 
 int ToolRun::stop(int signal) {
     if (exit_code_ == -1000) ::kill(pid_, signal);
-    return wait_exit(15);
+    return wait_exit(60);
 }
 
 std::string ToolRun::stdout_text() const {

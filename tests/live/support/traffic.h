@@ -8,6 +8,11 @@ namespace ftnt::test {
 
 // A TCP connect (one SYN, answered by a reset from a closed port). Returns when done or after 3 s.
 void tcp_connect(const std::string& netns, const std::string& address, int port);
+// One TCP session: a server in `server_netns` listening on address:port echoes `exchanges`
+// messages of 10 bytes that a client in `client_netns` sends, 200 ms apart, then both close.
+// Bounded by 15 s.
+void tcp_session(const std::string& server_netns, const std::string& client_netns,
+                 const std::string& address, int port, int exchanges);
 // `count` UDP datagrams of 16 bytes, from source port `sport` (0: any).
 void udp_send(const std::string& netns, const std::string& address, int port, int count,
               int sport = 0);
