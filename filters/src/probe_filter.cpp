@@ -1,5 +1,6 @@
 #include "ftnettrace/probe_filter.h"
 
+#include <algorithm>
 #include <cstring>
 #include <sstream>
 
@@ -58,27 +59,40 @@ class FamilyClause {
 
     std::string build(std::vector<FieldNeed>& fields, const std::vector<FieldNeed>& layout) {
         std::vector<std::string> conditions;
-        auto need = [&](const char* name) {
-            for (const auto& field : layout)
-                if (field.name == name) {
-                    for (const auto& have : fields)
-                        if (have.name == name) return true;
-                    fields.push_back(field);
-                    return true;
+        // The fetched field's name, "" when the layout has none. IPv4 and IPv6 put the
+        // ports and the protocol at different offsets from an L2/L3 skb->data: the second
+        // family's copy gets its own name ("dp6").
+        auto need = [&](const std::string& name) -> std::string {
+            for (const auto& field : layout) {
+                if (field.name != name) continue;
+                for (const std::string& candidate : {name, name + std::to_string(family_)}) {
+                    auto have = std::find_if(fields.begin(), fields.end(), [&](const FieldNeed& f) {
+                        return f.name == candidate;
+                    });
+                    if (have == fields.end()) {
+                        FieldNeed added = field;
+                        added.name = candidate;
+                        fields.push_back(added);
+                        return candidate;
+                    }
+                    if (have->offset == field.offset && have->from == field.from) return candidate;
                 }
-            return false;
+                return "";
+            }
+            return "";
         };
         auto address = [&](const Address& a, const char* src, const char* src_lo, const char* dst,
                            const char* dst_lo, bool either) {
             std::vector<std::string> sides;
-            for (auto [hi, lo] : {std::pair{src, src_lo}, std::pair{dst, dst_lo}}) {
-                if (!need(hi)) return;
+            for (auto [hi_name, lo_name] : {std::pair{src, src_lo}, std::pair{dst, dst_lo}}) {
+                std::string hi = need(hi_name);
+                if (hi.empty()) return;
                 if (family_ == 4) {
-                    sides.push_back(std::string(hi) + " == " + hex(u32_at(a.bytes)));
+                    sides.push_back(hi + " == " + hex(u32_at(a.bytes)));
                 } else {
-                    need(lo);
-                    sides.push_back("(" + std::string(hi) + " == " + hex(u64_at(a.bytes, 0)) +
-                                    " && " + lo + " == " + hex(u64_at(a.bytes, 8)) + ")");
+                    std::string lo = need(lo_name);
+                    sides.push_back("(" + hi + " == " + hex(u64_at(a.bytes, 0)) + " && " + lo +
+                                    " == " + hex(u64_at(a.bytes, 8)) + ")");
                 }
                 if (!either) break;
             }
@@ -95,9 +109,11 @@ class FamilyClause {
         port(conditions, need, f_.dport, "dp", nullptr);
         port(conditions, need, f_.port, "sp", "dp");
         std::vector<std::string> protocols;
-        for (const auto& t : f_.protocols.transports)
-            if (auto p = ip_protocol(t, family_); p && need("ipp"))
-                protocols.push_back("ipp == " + std::to_string(p));
+        for (const auto& t : f_.protocols.transports) {
+            auto p = ip_protocol(t, family_);
+            if (std::string ipp = p ? need("ipp") : ""; !ipp.empty())
+                protocols.push_back(ipp + " == " + std::to_string(p));
+        }
         if (!protocols.empty()) conditions.push_back(any(protocols));
         return all(conditions);
     }
@@ -109,8 +125,9 @@ class FamilyClause {
         if (!p) return;
         std::vector<std::string> sides;
         for (const char* name : {one, other}) {
-            if (!name || !need(name)) continue;
-            sides.push_back(std::string(name) + " == " + std::to_string(value_of_port(name, *p)));
+            std::string fetched = name ? need(name) : "";
+            if (fetched.empty()) continue;
+            sides.push_back(fetched + " == " + std::to_string(value_of_port(name, *p)));
         }
         if (!sides.empty()) conditions.push_back(any(sides));
     }
@@ -163,6 +180,11 @@ std::vector<FieldNeed> sock_layout(int family, const SockLayout& s) {
     return out;
 }
 
+FieldNeed ip_version_field() {
+    // The high nibble of the first header byte: fetched as bitfield b4@4/8.
+    return {"ipv", FieldNeed::From::Data, 0, 0};
+}
+
 }  // namespace
 
 uint32_t swap32(uint32_t v) {
@@ -178,6 +200,8 @@ int ipv4_header_offset(Layer layer) {
             return 14;
         case Layer::L4:
             return -20;
+        case Layer::IcmpBody:
+            return -28;
         default:
             return 0;
     }
@@ -189,6 +213,8 @@ int ipv6_header_offset(Layer layer) {
             return 14;
         case Layer::L4:
             return -40;
+        case Layer::IcmpBody:
+            return -48;
         default:
             return 0;
     }
@@ -261,6 +287,8 @@ ProbeFilter compile_probe_filter(const PacketFilter& filter, Layer layer, const 
         std::string conditions = clause.build(out.fields, layout);
         std::string guard = layer == Layer::Sock
                                 ? "fam == " + std::to_string(family == 4 ? kAfInet : kAfInet6)
+                            : layer == Layer::L3
+                                ? "ipv == " + std::to_string(family)
                                 : "proto == " + std::to_string(family == 4 ? kEthIpBe : kEthIpv6Be);
         families.push_back(all({guard, conditions}));
     }
@@ -274,7 +302,8 @@ ProbeFilter compile_probe_filter(const PacketFilter& filter, Layer layer, const 
         for (const auto& f : families)
             out.expression += (out.expression.empty() ? "(" : " || (") + f + ")";
     }
-    if (layer == Layer::L4 || layer == Layer::L2) out.exact = false;
+    if (layer == Layer::L3 && by_tuple) out.fields.insert(out.fields.begin(), ip_version_field());
+    if (layer == Layer::L4 || layer == Layer::IcmpBody || layer == Layer::L2) out.exact = false;
     if (layer != Layer::Sock && !out.expression.empty()) {
         auto followed = conntrack_clause(filter, conntrack, out.fields);
         if (!followed.empty()) {

@@ -24,8 +24,9 @@ std::string names(const ProbeFilter& f) {
 TEST(ProbeFilter, Ipv4SourceAtTheNetworkHeader) {
     auto f = compile_probe_filter(parse_packet_filter({.saddr = "192.0.2.1"}), Layer::L3, kSock);
     // 192.0.2.1 is c0 00 02 01 in memory: 0x010200c0 as a little-endian u32.
-    EXPECT_EQ(f.expression, "proto == 8 && s4 == 0x10200c0");
-    EXPECT_EQ(names(f), "s4@12/4 ");
+    // skb->protocol may still be 0 at L3 (send side): the IP version nibble is read instead.
+    EXPECT_EQ(f.expression, "ipv == 4 && s4 == 0x10200c0");
+    EXPECT_EQ(names(f), "ipv@0/0 s4@12/4 ");
     EXPECT_TRUE(f.exact);
 }
 
@@ -35,9 +36,23 @@ TEST(ProbeFilter, PortsAndProtocolOfBothFamiliesAtTheTransportHeader) {
     // Port 80 is 00 50 in memory: 0x5000 = 20480. The IP header sits before skb->data here.
     EXPECT_EQ(
         f.expression,
-        "(proto == 8 && dp == 20480 && ipp == 6) || (proto == 56710 && dp == 20480 && ipp == 6)");
-    EXPECT_EQ(names(f), "dp@2/2 ipp@-11/1 ");
+        "(proto == 8 && dp == 20480 && ipp == 6) || (proto == 56710 && dp == 20480 && ipp6 == 6)");
+    // IPv6's next header field is 34 bytes before the transport header, IPv4's protocol 11.
+    EXPECT_EQ(names(f), "dp@2/2 ipp@-11/1 ipp6@-34/1 ");
     EXPECT_FALSE(f.exact);  // the IP header position is assumed: user space checks again
+}
+
+TEST(ProbeFilter, Ipv6PortsAreReadAfterTheFortyByteHeader) {
+    // -p tcp -D 82 at an L3 point: the port is 20 bytes after an IPv4 header's start and 40
+    // after an IPv6 header's, so each family compares its own fetched field.
+    auto f = compile_probe_filter(parse_packet_filter({.dport = "82", .proto = "tcp"}), Layer::L3,
+                                  kSock);
+    EXPECT_EQ(f.expression,
+              "(ipv == 4 && dp == 20992 && ipp == 6) || "
+              "(ipv == 6 && dp6 == 20992 && ipp6 == 6)");
+    EXPECT_EQ(names(f), "ipv@0/0 dp@22/2 ipp@9/1 dp6@42/2 ipp6@6/1 ");
+    auto at_l2 = compile_probe_filter(parse_packet_filter({.port = "82"}), Layer::L2, kSock);
+    EXPECT_EQ(names(at_l2), "sp@34/2 dp@36/2 sp6@54/2 dp6@56/2 ");
 }
 
 TEST(ProbeFilter, Ipv6EitherAddressAtTheLinkHeader) {
@@ -79,7 +94,7 @@ TEST(ProbeFilter, ConntrackOriginalTupleFollowsNat) {
     auto f = compile_probe_filter(parse_packet_filter({.saddr = "192.0.2.1"}), Layer::L3,
                                   SockLayout{}, ct);
     EXPECT_EQ(f.expression,
-              "(proto == 8 && s4 == 0x10200c0) || ((c0s == 0x10200c0 || c1s == 0x10200c0 || "
+              "(ipv == 4 && s4 == 0x10200c0) || ((c0s == 0x10200c0 || c1s == 0x10200c0 || "
               "c2s == 0x10200c0 || c3s == 0x10200c0 || c4s == 0x10200c0))");
     // One read per possible ctinfo (0-4) in the low bits of skb->_nfct.
     std::string reads;
@@ -96,7 +111,7 @@ TEST(ProbeFilter, NoConntrackClauseForIpv6OrWithoutLayout) {
     EXPECT_EQ(v6.expression.find("c0s"), std::string::npos);
     auto none = compile_probe_filter(parse_packet_filter({.saddr = "192.0.2.1"}), Layer::L3,
                                      SockLayout{}, ConntrackLayout{});
-    EXPECT_EQ(none.expression, "proto == 8 && s4 == 0x10200c0");
+    EXPECT_EQ(none.expression, "ipv == 4 && s4 == 0x10200c0");
 }
 
 }  // namespace

@@ -27,6 +27,7 @@ std::optional<std::size_t> ip_start(std::span<const uint8_t> w, filters::Layer l
         case filters::Layer::L3:
             return (first(0) >> 4) == version ? std::optional<std::size_t>(0) : std::nullopt;
         case filters::Layer::L4:
+        case filters::Layer::IcmpBody:  // its window starts 48 bytes early: the same place
             if (version == 6)
                 return (first(0) >> 4) == 6 ? std::optional<std::size_t>(0) : std::nullopt;
             // The window starts 40 bytes before the transport header: an IPv4 header of
@@ -74,6 +75,9 @@ void decode_l4(std::span<const uint8_t> w, std::size_t at, PacketDetails& d) {
 std::optional<PacketDetails> decode_headers(std::span<const uint8_t> w, filters::Layer layer,
                                             uint16_t ethertype) {
     PacketDetails d;
+    // skb->protocol is 0 until __ip_local_out sets it: the IP header tells the family there.
+    if (ethertype == 0 && layer == filters::Layer::L3 && !w.empty())
+        ethertype = (w[0] >> 4) == 4 ? kEthIp : (w[0] >> 4) == 6 ? kEthIpv6 : 0;
     if (ethertype == kEthIp) {
         auto ip = ip_start(w, layer, 4);
         if (!ip || *ip + 20 > w.size()) return std::nullopt;

@@ -38,19 +38,24 @@ std::string tcp_state_name(int64_t state) {
 }  // namespace
 
 PathEventDecoder::PathEventDecoder(tep_event* event, std::string func, filters::Layer layer,
-                                   const std::vector<std::string>& extra_names)
+                                   const std::vector<std::string>& extra_names,
+                                   const std::string& lifecycle)
     : func_(std::move(func)),
       layer_(layer),
-      frees_(func_ == "skb:consume_skb" || func_ == "skb:kfree_skb"),
+      frees_(lifecycle == "free"),
+      entry_(lifecycle == "entry"),
       skb_(first_of(event, {"skb", "skbaddr"})),
       len_(event, "len"),
       proto_(first_of(event, {"proto", "protocol"})),
       pkt_type_(event, "pkt_type"),
       ifindex_(event, "ifindex"),
       netns_(event, "netns"),
+      skns_(event, "skns"),
       dev_(first_of(event, {"dev", "name"})),
       hdr_(event, "hdr"),
       ret_(event, "ret"),
+      maclen_(event, "maclen"),
+      mac_(event, "mac"),
       fam_(event, "fam"),
       s4_(event, "s4"),
       d4_(event, "d4"),
@@ -73,6 +78,7 @@ PathEventDecoder::PathEventDecoder(tep_event* event, std::string func, filters::
 bool PathEventDecoder::decode(std::span<const uint8_t> raw, PathEvent& out) const {
     out.func = func_;
     out.frees_skb = frees_;
+    out.entry_point = entry_;
     if (ret_) {
         uint64_t value = ret_.number(raw).value_or(0);
         // A ret_type s32 field holds an int: sign-extend it.
@@ -97,6 +103,7 @@ bool PathEventDecoder::decode(std::span<const uint8_t> raw, PathEvent& out) cons
     if (ifindex_)
         out.ifindex = static_cast<int>(static_cast<int32_t>(ifindex_.number(raw).value_or(0)));
     out.netns = static_cast<uint32_t>(netns_.number(raw).value_or(0));
+    if (!out.netns && skns_) out.netns = static_cast<uint32_t>(skns_.number(raw).value_or(0));
     out.dev = dev_.text(raw);
     out.location = location_.number(raw).value_or(0);
     for (const auto& [name, field] : extra_) {
@@ -109,6 +116,7 @@ bool PathEventDecoder::decode(std::span<const uint8_t> raw, PathEvent& out) cons
         if (reasons_.size()) out.reason = reasons_.name_of(*out.reason_code);
     }
     if (hdr_) out.packet = decode_headers(hdr_.bytes(raw), layer_, out.ethertype);
+    decode_macs(raw, out);
     if (layer_ == filters::Layer::Sock) decode_sock_tuple(raw, out);
     if (addresses_) decode_tracepoint_tuple(raw, out);
     return true;
@@ -119,6 +127,20 @@ void PathEventDecoder::decode_tracepoint_tuple(std::span<const uint8_t> raw, Pat
     if (!addresses_.read(raw, d.tuple) || (d.tuple.family != 4 && d.tuple.family != 6)) return;
     d.tuple.l4 = tracepoint_l4_;
     out.packet = d;
+}
+
+void PathEventDecoder::decode_macs(std::span<const uint8_t> raw, PathEvent& out) const {
+    std::span<const uint8_t> header;
+    if (layer_ == filters::Layer::L2 && hdr_)
+        header = hdr_.bytes(raw);
+    else if (mac_ && maclen_.number(raw).value_or(0) == 14)
+        header = mac_.bytes(raw);
+    if (header.size() < 12) return;
+    std::array<uint8_t, 6> dst, src;
+    std::memcpy(dst.data(), header.data(), 6);
+    std::memcpy(src.data(), header.data() + 6, 6);
+    out.dmac = dst;
+    out.smac = src;
 }
 
 void PathEventDecoder::decode_sock_tuple(std::span<const uint8_t> raw, PathEvent& out) const {

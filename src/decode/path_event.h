@@ -1,6 +1,7 @@
 // A decoded event of path tracing: one probe point passed by one skb.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -26,6 +27,7 @@ struct PathEvent {
     int ifindex = 0;
     uint32_t netns = 0;
     std::string dev;
+    std::optional<std::array<uint8_t, 6>> smac, dmac;  // where the Ethernet header is known
     std::optional<PacketDetails> packet;
     std::optional<int64_t> retval;        // kretprobe
     std::optional<uint32_t> reason_code;  // kfree_skb 5.17+, tcp_send_reset 6.10+
@@ -35,7 +37,8 @@ struct PathEvent {
     std::string state;                    // its TCP state ("TCP_CLOSE"), "" when none
     uint64_t location = 0;                // kfree_skb, consume_skb
     std::vector<uint64_t> stack;
-    bool frees_skb = false;  // consume_skb / kfree_skb end a lifecycle
+    bool frees_skb = false;    // a `lifecycle = free` point: the skb's block ends
+    bool entry_point = false;  // `lifecycle = entry`: headers of another packet start a block
     std::vector<std::pair<std::string, std::string>> extra;  // --kprobe name=FETCHARG values
 };
 
@@ -44,8 +47,10 @@ struct PathEvent {
 // names it, and one without an skb field but with skaddr decodes with skb 0: a socket event.
 class PathEventDecoder {
   public:
+    // `lifecycle`: the catalog point's role (PathProbe::lifecycle).
     PathEventDecoder(tep_event* event, std::string func, filters::Layer layer,
-                     const std::vector<std::string>& extra_names = {});
+                     const std::vector<std::string>& extra_names = {},
+                     const std::string& lifecycle = "");
     bool decode(std::span<const uint8_t> raw, PathEvent& out) const;
     bool is_return() const { return static_cast<bool>(ret_); }
 
@@ -55,8 +60,11 @@ class PathEventDecoder {
 
     std::string func_;
     filters::Layer layer_;
-    bool frees_;
-    FieldRef skb_, len_, proto_, pkt_type_, ifindex_, netns_, dev_, hdr_, ret_;
+    bool frees_, entry_;
+    void decode_macs(std::span<const uint8_t> raw, PathEvent& out) const;
+
+    FieldRef skb_, len_, proto_, pkt_type_, ifindex_, netns_, skns_, dev_, hdr_, ret_;
+    FieldRef maclen_, mac_;
     FieldRef fam_, s4_, d4_, sp_, dp_, s6_, s6l_, d6_, d6l_;
     FieldRef location_, reason_, sk_, state_;
     DropReasonTable reasons_;  // this event's own reason names (tcp_send_reset has its enum)

@@ -46,10 +46,16 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 // Conditions every kprobe point can check on the fields it always fetches.
-std::string common_kernel_filter(const Options& o, uint32_t netns) {
+std::string common_kernel_filter(const Options& o, uint32_t netns, bool socket_netns) {
     std::vector<std::string> clauses;
-    // skb->dev is still NULL early on the send path: those events read netns 0.
-    if (netns) clauses.push_back("netns == " + std::to_string(netns) + " || netns == 0");
+    // skb->dev is still NULL early on the send path: there the netns is the socket's (skns),
+    // and an skb with neither (0) is let through.
+    if (netns) {
+        std::string id = std::to_string(netns);
+        clauses.push_back(socket_netns ? "netns == " + id + " || (netns == 0 && (skns == " + id +
+                                             " || skns == 0))"
+                                       : "netns == " + id + " || netns == 0");
+    }
     if (!o.pkt_len.empty()) {
         auto dash = o.pkt_len.find('-');
         try {
@@ -134,8 +140,8 @@ class PathAttachment {
         reader_.add({system, event, id, filter, probe.stack});
         AttachedProbe attached;
         attached.probe = &probe;
-        attached.decoder =
-            std::make_unique<PathEventDecoder>(format, func, probe.layer, probe.extra_names);
+        attached.decoder = std::make_unique<PathEventDecoder>(
+            format, func, probe.layer, probe.extra_names, is_return ? "" : probe.lifecycle);
         attached.entry_func = is_return ? func : "";
         by_id_[id] = std::move(attached);
     }
@@ -205,7 +211,7 @@ class PathPipeline {
         event.tid = sample->tid;
         event.stack = sample->callchain;
         if (event.retval && !probe->entry_func.empty()) {
-            on_return(event, probe->entry_func);
+            on_return(event, probe->entry_func, probe->probe->lifecycle == "clone");
             return;
         }
         // A point without its own reason table (a kprobe's fetched reason): kfree_skb's names.
@@ -271,7 +277,9 @@ class PathPipeline {
     bool matches(const PathEvent& e, const PathProbe& probe) const {
         // Tracepoints only: nothing to filter on; a packet is followed from its first net:*
         // event (one seen only when freed tells nothing).
-        if (!kprobes_) return !e.frees_skb;
+        // A free only ends a followed packet: it never starts one.
+        if (e.frees_skb) return false;
+        if (!kprobes_) return true;
         if (probe.tracepoint || probe.layer == filters::Layer::None)
             return filter_.empty() && user_checks_pass(e);
         if (netns_ && e.netns && e.netns != netns_) return false;
@@ -305,8 +313,8 @@ class PathPipeline {
         return true;
     }
 
-    void on_return(const PathEvent& event, const std::string& func) {
-        tracker_.returned(event.tid, func, *event.retval);
+    void on_return(const PathEvent& event, const std::string& func, bool clones) {
+        tracker_.returned(event.tid, func, *event.retval, clones);
         if (o_.basic && tracker_.is_followed_task(event.tid)) {
             PathEvent shown = event;
             shown.func = func + " returned";
@@ -485,7 +493,7 @@ int run_path_mode(const Options& o) {
     std::vector<std::unique_ptr<DynamicEvent>> dynamic_events;
     PerfReader reader(online_cpus(), RingOptions{o.ring_pages});
     PathAttachment attachment(tracefs.path(), group, instance, dynamic_events, reader, formats);
-    auto extra = common_kernel_filter(o, netns);
+    auto extra = common_kernel_filter(o, netns, layout && layout->sk_net);
     for (const auto& probe : plan.probes) attachment.attach(probe, probe.tracepoint ? "" : extra);
     if (plan.kprobes)
         for (const auto& line : plan.skipped) std::cerr << "ftnettrace: skipped " << line << "\n";

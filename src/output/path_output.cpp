@@ -25,6 +25,13 @@ std::string family_name(const std::string& pf) {
     return it == kNames.end() ? "pf" + pf : it->second;
 }
 
+std::string mac_text(const std::array<uint8_t, 6>& mac) {
+    char text[18];
+    std::snprintf(text, sizeof text, "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2],
+                  mac[3], mac[4], mac[5]);
+    return text;
+}
+
 // Kernel pointers (skb_clone's) read as large negative numbers: show them in hex.
 std::string format_retval(int64_t value) {
     return value < -4096 ? hex_string(static_cast<uint64_t>(value)) : std::to_string(value);
@@ -86,6 +93,7 @@ class PathText : public PathOutput {
         line_ += ' ';
         append_right(line_, pkt_type_name(e.pkt_type), 9);
         line_ += ' ' + describe_packet(e);
+        if (e.smac && e.dmac) line_ += " mac " + mac_text(*e.smac) + " > " + mac_text(*e.dmac);
         if (e.len) {
             line_ += " len ";
             append_uint(line_, e.len);
@@ -140,6 +148,7 @@ void write_event_fields(JsonObject& o, const PathEventView& v, const PathOutputO
     if (e.pkt_type >= 0) o.field("pkt_type", pkt_type_name(e.pkt_type));
     if (e.len) o.field("len", e.len);
     if (e.ethertype) o.field("proto", ethertype_name(e.ethertype));
+    if (e.smac && e.dmac) o.field("smac", mac_text(*e.smac)).field("dmac", mac_text(*e.dmac));
     if (e.packet) {
         const auto& p = *e.packet;
         const auto& t = p.tuple;

@@ -15,6 +15,8 @@ std::string at(int offset, const std::string& inner) {
 
 std::string type_of(unsigned size) {
     switch (size) {
+        case 0:
+            return "b4@4/8";
         case 1:
             return "u8";
         case 2:
@@ -55,8 +57,15 @@ std::string argument_register(int argument) {
 
 int header_window_offset(filters::Layer layer) {
     // At L4 the window starts 40 bytes early so an IPv6 header (or IPv4 with 20 bytes of
-    // slack) before skb->data is in it.
-    return layer == filters::Layer::L4 ? -40 : 0;
+    // slack) before skb->data is in it; past the ICMP header 8 more.
+    switch (layer) {
+        case filters::Layer::L4:
+            return -40;
+        case filters::Layer::IcmpBody:
+            return -48;
+        default:
+            return 0;
+    }
 }
 
 std::string build_fetchargs(const ProbeArgs& probe, const SkbLayout& l,
@@ -75,6 +84,11 @@ std::string build_fetchargs(const ProbeArgs& probe, const SkbLayout& l,
     args += " ifindex=" + deref(l.dev_ifindex.byte_offset, dev) + ":s32";
     args += " netns=" + deref(l.net_inum.byte_offset, deref(l.dev_net.byte_offset, dev)) + ":u32";
     args += " dev=" + deref(l.dev_name.byte_offset, dev) + ":string";
+    if (l.sk_net)
+        args += " skns=" + deref(l.net_inum.byte_offset, deref(l.sk_net->byte_offset, sk)) + ":u32";
+    if (probe.mac_before_data && probe.layer == filters::Layer::L3 && l.mac_len)
+        args += " maclen=" + deref(l.mac_len->byte_offset, skb) + ":u16 mac=" + at(-14, data) +
+                ":x8[12]";
     if (probe.layer != filters::Layer::None && probe.layer != filters::Layer::Sock)
         args += " hdr=" + at(header_window_offset(probe.layer), data) + ":x32[" +
                 std::to_string(kHeaderWindow / 4) + "]";

@@ -17,6 +17,9 @@ std::string argument_register(int argument);
 struct ProbeArgs {
     std::string skb_expression;  // "%di" or "+0(%di)" (skb held in a struct)
     filters::Layer layer = filters::Layer::None;
+    // An L3 point after the Ethernet header was parsed (receive side): the 12 bytes of MAC
+    // addresses before skb->data are fetched, with skb->mac_len to tell they are there.
+    bool mac_before_data = false;
 };
 
 // Bytes of header kept per event: enough for Ethernet + IPv6 + a TCP header.

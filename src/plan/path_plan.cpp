@@ -50,6 +50,7 @@ std::optional<filters::Layer> layer_named(const std::string& name) {
     if (name == "l2") return filters::Layer::L2;
     if (name == "l3") return filters::Layer::L3;
     if (name == "l4") return filters::Layer::L4;
+    if (name == "icmp-body") return filters::Layer::IcmpBody;
     if (name == "sock") return filters::Layer::Sock;
     if (name == "none" || name.empty()) return filters::Layer::None;
     return std::nullopt;
@@ -98,6 +99,20 @@ std::optional<std::string> skb_expression(const CatalogEntry& e, const std::stri
     return "+" + std::to_string(location->byte_offset) + "(" + reg + ")";
 }
 
+// Groups whose L3 points come after eth_type_trans: the Ethernet header is right before
+// skb->data (on the send side it is not written yet, or is a forwarded packet's old one).
+bool receive_side(const CatalogEntry& e) {
+    static const std::set<std::string> kGroups = {"link-in", "ip-in", "route", "forward", "bridge"};
+    return kGroups.count(e.get("group")) != 0;
+}
+
+std::string lifecycle_role(const CatalogEntry& e) {
+    std::string role = e.get("lifecycle");
+    if (role.empty() || role == "free" || role == "clone" || role == "entry") return role;
+    throw UsageError("bad catalog entry at " + where(e) +
+                     ": lifecycle must be free, clone or entry");
+}
+
 void plan_tracepoint(const CatalogEntry& e, const std::string& tracefs_events, PathPlan& plan) {
     if (!path_exists(tracefs_events + "/" + e.system() + "/" + e.event())) {
         plan.skipped.push_back(e.name + ": tracepoint not in this kernel");
@@ -107,6 +122,7 @@ void plan_tracepoint(const CatalogEntry& e, const std::string& tracefs_events, P
     p.name = e.name;
     p.group = e.get("group");
     p.tracepoint = true;
+    p.lifecycle = lifecycle_role(e);
     plan.probes.push_back(p);
 }
 
@@ -114,7 +130,7 @@ void plan_kprobe(const CatalogEntry& e, const PathPlanInput& in, PathPlan& plan)
     auto layer = layer_named(e.get("data"));
     if (!layer)
         throw UsageError("bad catalog entry at " + where(e) +
-                         ": data must be l2, l3, l4, sock or none");
+                         ": data must be l2, l3, l4, icmp-body, sock or none");
     std::string function = in.functions->resolve(e.name);
     if (function.empty()) {
         std::stringstream aliases(e.get("aliases"));
@@ -145,8 +161,9 @@ void plan_kprobe(const CatalogEntry& e, const PathPlanInput& in, PathPlan& plan)
     p.name = e.name;
     p.group = e.get("group");
     p.layer = *layer;
+    p.lifecycle = lifecycle_role(e);
     p.kprobe = {event_name_for(e.name), function,
-                build_fetchargs({*skb, *layer}, *in.layout, compiled), false};
+                build_fetchargs({*skb, *layer, receive_side(e)}, *in.layout, compiled), false};
     p.filter = compiled.expression;
     p.exact_filter = compiled.exact;
     p.stack = wanted(in.stack_at, e.name);
@@ -287,6 +304,46 @@ void check_selection(const PathPlanInput& in) {
     }
 }
 
+// --kprobe/--kretprobe of a catalog point: the catalog's probe (its data layer, filter and
+// fields) gets the extra fetchargs and the return value; a second kprobe of the same
+// function would be refused by the kernel ("File exists").
+PathProbe* catalog_probe_for(const AdhocProbe& adhoc, const PathPlanInput& in, PathPlan& plan) {
+    auto find = [&]() -> PathProbe* {
+        std::string function = in.functions->resolve(adhoc.function);
+        for (auto& p : plan.probes)
+            if (!p.tracepoint && (p.name == adhoc.function || p.kprobe.function == function))
+                return &p;
+        return nullptr;
+    };
+    if (auto* planned = find()) return planned;
+    for (const auto& e : in.catalog->entries()) {
+        if (e.kind != "kprobe" || e.name != adhoc.function || !e.get("join").empty()) continue;
+        std::size_t skipped = plan.skipped.size();
+        plan_kprobe(e, in, plan);  // not selected by -t: planned now for this option
+        if (plan.skipped.size() > skipped)
+            throw UsageError("--kprobe " + adhoc.function + ": cannot probe it: " +
+                             plan.skipped.back().substr(plan.skipped.back().find(':') + 2));
+        return &plan.probes.back();
+    }
+    return nullptr;
+}
+
+void merge_adhoc(const AdhocProbe& adhoc, const CatalogEntry* entry, PathProbe& probe) {
+    probe.kprobe.fetchargs += adhoc.fetchargs;
+    probe.extra_names.insert(probe.extra_names.end(), adhoc.extra_names.begin(),
+                             adhoc.extra_names.end());
+    if (adhoc.with_return && !probe.kretprobe)
+        probe.kretprobe =
+            KprobeSpec{probe.kprobe.event + "_ret", probe.kprobe.function,
+                       "ret=$retval:" + (entry ? entry->get("ret_type", "s64") : "s64"), true};
+}
+
+const CatalogEntry* catalog_entry(const Catalog& catalog, const std::string& name) {
+    for (const auto& e : catalog.entries())
+        if (e.kind == "kprobe" && e.name == name) return &e;
+    return nullptr;
+}
+
 }  // namespace
 
 PathPlan plan_path(const PathPlanInput& in) {
@@ -310,7 +367,13 @@ PathPlan plan_path(const PathPlanInput& in) {
     }
     if (!in.adhoc.empty() && !plan.kprobes)
         throw KernelError("--kprobe needs kprobes, which this kernel does not have");
-    for (const auto& adhoc : in.adhoc) plan_adhoc(adhoc, in, plan);
+    for (const auto& adhoc : in.adhoc) {
+        if (auto* probe = catalog_probe_for(adhoc, in, plan)) {
+            merge_adhoc(adhoc, catalog_entry(*in.catalog, probe->name), *probe);
+            continue;
+        }
+        plan_adhoc(adhoc, in, plan);
+    }
     return plan;
 }
 

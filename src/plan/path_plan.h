@@ -39,6 +39,10 @@ struct PathProbe {
     bool exact_filter = true;              // false: user space re-checks the tuple
     bool stack = false;                    // --trace-stack
     std::vector<std::string> extra_names;  // ad-hoc fetchargs to show
+    // The catalog's `lifecycle` key: "free" ends the skb's block, "clone" returns a clone
+    // that joins it, "entry" (a receive/send entry point) starts a new block when its
+    // headers show another packet; "" otherwise.
+    std::string lifecycle;
 };
 
 // What exists in this kernel to probe: available_filter_functions and the kprobe blacklist.

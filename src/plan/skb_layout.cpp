@@ -41,6 +41,8 @@ SkbLayout SkbLayout::from(const KernelTypes& types) {
     l.sock.v6_daddr = optional_offset(types, "skc_v6_daddr");
     l.sock.v6_rcv_saddr = optional_offset(types, "skc_v6_rcv_saddr");
     l.nfct = types.member("sk_buff", "_nfct");
+    l.sk_net = types.member("sock_common", "skc_net.net");
+    l.mac_len = types.member("sk_buff", "mac_len");
     auto ct = [&](const char* path) {
         auto member = types.member("nf_conn", path);
         return member ? static_cast<int>(member->byte_offset) : -1;

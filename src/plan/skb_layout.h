@@ -15,8 +15,11 @@ struct SkbLayout {
     MemberLocation dev_ifindex, dev_name, dev_net, net_inum;
     filters::SockLayout sock;
     std::optional<MemberLocation> nfct;  // sk_buff._nfct (CONFIG_NF_CONNTRACK)
-    filters::ConntrackLayout conntrack;  // nf_conn, when nf_conntrack's BTF is loaded
-    std::string source;                  // "BTF /sys/kernel/btf/vmlinux"
+    // sock_common.skc_net.net: the netns of a packet with no skb->dev yet (OUTPUT path).
+    std::optional<MemberLocation> sk_net;
+    std::optional<MemberLocation> mac_len;  // sk_buff.mac_len: 14 once an Ethernet header is parsed
+    filters::ConntrackLayout conntrack;     // nf_conn, when nf_conntrack's BTF is loaded
+    std::string source;                     // "BTF /sys/kernel/btf/vmlinux"
 
     // Throws KernelError naming the member it could not find.
     static SkbLayout from(const KernelTypes& types);

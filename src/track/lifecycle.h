@@ -29,10 +29,13 @@ class LifecycleTracker {
     explicit LifecycleTracker(Emit emit);
 
     // `matched`: the event passed the user's filter. Events of skbs already followed are kept
-    // whatever their tuple says now (NAT may have rewritten it).
+    // whatever their tuple says now (NAT may have rewritten it), except at an entry point
+    // (event.entry_point) whose headers show another packet than the block's last ones: the
+    // skb's memory was reused where no free was seen, and a new block starts there.
     void add(PathEvent event, bool matched);
-    // A kretprobe record of the task's last entry to `func` (skb_clone's is the clone).
-    void returned(uint32_t tid, const std::string& func, int64_t value);
+    // A kretprobe record of the task's last entry to `func`; `clones`: its value is a clone
+    // of the entry's skb (skb_clone), followed with it.
+    void returned(uint32_t tid, const std::string& func, int64_t value, bool clones = false);
     // Ends lifecycles with no event for `idle_ns` (their skb was freed where nothing saw it).
     void flush_idle(uint64_t now_ns, uint64_t idle_ns);
     void flush_all();
@@ -42,6 +45,8 @@ class LifecycleTracker {
     bool is_followed_task(uint32_t tid) const { return entries_.count(tid) != 0; }
 
   private:
+    // Stops following `skb` in its lifecycle (ending the lifecycle when it was the last).
+    void release(uint64_t skb, const std::shared_ptr<Lifecycle>& lifecycle);
     void finish(const std::shared_ptr<Lifecycle>& lifecycle);
     // A freed packet's block is held a little: the returns of the functions it passed
     // (ip_local_deliver returns after the UDP drop inside it) come after the free.

@@ -15,13 +15,15 @@
 
 namespace ftnt::filters {
 
-enum class Layer { L2, L3, L4, Sock, None };
+// Where skb->data points at a probe point. IcmpBody: past the 8-byte ICMP header, which
+// icmp_rcv/icmpv6_rcv pull before calling the type's handler (icmp_echo, ping_rcv...).
+enum class Layer { L2, L3, L4, IcmpBody, Sock, None };
 
 struct FieldNeed {
     std::string name;  // fetcharg name, e.g. "s4"
     enum class From { Data, Sock, Conntrack } from = From::Data;
     int offset = 0;     // bytes from skb->data, or a SockField index for From::Sock
-    unsigned size = 0;  // 1, 2, 4 or 8
+    unsigned size = 0;  // 1, 2, 4 or 8; 0: the IP version nibble of the byte at offset
 };
 
 // Byte offsets in struct sock_common the caller found in BTF.
@@ -48,7 +50,9 @@ struct ProbeFilter {
     bool exact = true;              // false: user space must check the tuple again
 };
 
-// `proto` is the name of the fetched skb->protocol (network order, u16) field.
+// `proto` is the name of the fetched skb->protocol (network order, u16) field. At L3 the
+// family is told by the IP header's version nibble (field `ipv`) instead: skb->protocol is
+// still 0 where a locally made packet enters the IP layer (__ip_local_out sets it).
 ProbeFilter compile_probe_filter(const PacketFilter& filter, Layer layer, const SockLayout& sock,
                                  const ConntrackLayout& conntrack = {});
 

@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -87,7 +88,7 @@ int ToolRun::wait_exit(int seconds) {
 
 int ToolRun::stop(int signal) {
     if (exit_code_ == -1000) ::kill(pid_, signal);
-    return wait_exit(15);
+    return wait_exit(60);
 }
 
 std::string ToolRun::stdout_text() const {

@@ -19,7 +19,8 @@ class ToolRun {
     // Waits until stderr says "ftnettrace: tracing ..." (every mode prints it once attached):
     // true, or false when the run ended or 15 s passed.
     bool wait_ready(int seconds = 15);
-    // Sends a signal and waits up to 15 s for the exit; returns the exit code (-signal if killed).
+    // Sends a signal and waits up to 60 s for the exit (detaching ~90 kprobes under
+    // emulation takes tens of seconds); returns the exit code (-signal if killed).
     int stop(int signal);
     // Waits up to `seconds` for the run to end by itself; returns the exit code or -1000.
     int wait_exit(int seconds);

@@ -203,4 +203,65 @@ void tcp_segment(const std::string& netns, const std::string& saddr, const std::
     });
 }
 
+void tcp_session(const std::string& server_netns, const std::string& client_netns,
+                 const std::string& address, int port, int exchanges) {
+    int ready[2];
+    if (::pipe(ready) != 0) throw std::runtime_error("pipe failed");
+    pid_t server = ::fork();
+    if (server < 0) throw std::runtime_error("fork failed");
+    if (server == 0) {
+        ::close(ready[0]);
+        int fd = ::open(("/run/netns/" + server_netns).c_str(), O_RDONLY | O_CLOEXEC);
+        if (fd < 0 || ::setns(fd, CLONE_NEWNET) != 0) ::_exit(3);
+        ::alarm(15);
+        sockaddr_storage at;
+        socklen_t length = fill_address(address, port, at);
+        int listener = ::socket(at.ss_family, SOCK_STREAM, 0);
+        int one = 1;
+        ::setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+        if (::bind(listener, reinterpret_cast<sockaddr*>(&at), length) != 0 ||
+            ::listen(listener, 1) != 0)
+            ::_exit(4);
+        (void)!::write(ready[1], "1", 1);
+        int c = ::accept(listener, nullptr, nullptr);
+        char buffer[100];
+        for (int i = 0; i < exchanges; ++i) {
+            ssize_t n = ::read(c, buffer, sizeof buffer);
+            if (n <= 0 || ::write(c, buffer, static_cast<size_t>(n)) != n) ::_exit(5);
+        }
+        ::close(c);
+        ::_exit(0);
+    }
+    ::close(ready[1]);
+    char byte = 0;
+    bool listening = ::read(ready[0], &byte, 1) == 1;
+    ::close(ready[0]);
+    bool client_ok = false;
+    if (listening) {
+        try {
+            in_namespace(client_netns, [&] {
+                ::alarm(15);
+                sockaddr_storage to;
+                socklen_t length = fill_address(address, port, to);
+                int s = ::socket(to.ss_family, SOCK_STREAM, 0);
+                if (::connect(s, reinterpret_cast<sockaddr*>(&to), length) != 0) ::_exit(6);
+                char buffer[100];
+                for (int i = 0; i < exchanges; ++i) {
+                    if (::write(s, "ftnettrace", 10) != 10 || ::read(s, buffer, sizeof buffer) <= 0)
+                        ::_exit(7);
+                    ::usleep(200'000);
+                }
+                ::close(s);
+            });
+            client_ok = true;
+        } catch (const std::runtime_error&) {
+        }
+    }
+    int status = 0;
+    ::waitpid(server, &status, 0);
+    if (!client_ok || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        throw std::runtime_error("tcp session between " + client_netns + " and " + server_netns +
+                                 " failed");
+}
+
 }  // namespace ftnt::test

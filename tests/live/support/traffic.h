@@ -25,4 +25,10 @@ void ping(const std::string& netns, const std::string& address, int count = 1);
 void tcp_segment(const std::string& netns, const std::string& saddr, const std::string& daddr,
                  int sport, int dport, uint8_t flags);
 
+// One TCP session: a server in `server_netns` listening on address:port echoes `exchanges`
+// messages of 10 bytes that a client in `client_netns` sends, 200 ms apart, then both close.
+// Bounded by 15 s.
+void tcp_session(const std::string& server_netns, const std::string& client_netns,
+                 const std::string& address, int port, int exchanges);
+
 }  // namespace ftnt::test
