@@ -22,6 +22,7 @@ PathEventDecoder::PathEventDecoder(tep_event* event, std::string func, filters::
       layer_(layer),
       frees_(func_ == "skb:consume_skb" || func_ == "skb:kfree_skb"),
       skb_(first_of(event, {"skb", "skbaddr"})),
+      sk_(event, "sk"),
       len_(event, "len"),
       proto_(first_of(event, {"proto", "protocol"})),
       pkt_type_(event, "pkt_type"),
@@ -39,6 +40,7 @@ PathEventDecoder::PathEventDecoder(tep_event* event, std::string func, filters::
       s6l_(event, "s6l"),
       d6_(event, "d6"),
       d6l_(event, "d6l"),
+      lsp_(event, "lsp"),
       location_(event, "location"),
       reason_(event, "reason") {
     for (const auto& name : extra_names) extra_.emplace_back(name, FieldRef(event, name.c_str()));
@@ -55,8 +57,8 @@ bool PathEventDecoder::decode(std::span<const uint8_t> raw, PathEvent& out) cons
                          : static_cast<int64_t>(value);
         return true;
     }
-    if (!skb_) return false;
-    out.skb = skb_.number(raw).value_or(0);
+    if (!skb_ && !sk_) return false;
+    out.skb = skb_ ? skb_.number(raw).value_or(0) : 0;  // a socket point has no skb
     out.len = static_cast<uint32_t>(len_.number(raw).value_or(0));
     if (proto_) {
         auto value = static_cast<uint16_t>(proto_.number(raw).value_or(0));
@@ -96,7 +98,8 @@ void PathEventDecoder::decode_sock_tuple(std::span<const uint8_t> raw, PathEvent
     } else {
         return;
     }
-    d.tuple.sport = static_cast<uint16_t>(sp_.number(raw).value_or(0));  // skc_num: host order
+    d.tuple.sport = lsp_ ? ntohs(static_cast<uint16_t>(lsp_.number(raw).value_or(0)))
+                         : static_cast<uint16_t>(sp_.number(raw).value_or(0));  // skc_num: host
     d.tuple.dport = ntohs(static_cast<uint16_t>(dp_.number(raw).value_or(0)));
     d.tuple.has_ports = true;
     out.packet = d;

@@ -25,10 +25,11 @@ struct PathEvent {
     uint32_t netns = 0;
     std::string dev;
     std::optional<PacketDetails> packet;
-    std::optional<int64_t> retval;        // kretprobe
-    std::optional<uint32_t> reason_code;  // kfree_skb, 5.17+
-    std::optional<std::string> reason;    // its name in this kernel
-    uint64_t location = 0;                // kfree_skb, consume_skb
+    std::optional<int64_t> retval;            // kretprobe
+    std::optional<uint32_t> deduced_verdict;  // nft_do_chain: DROP where it returned STOLEN
+    std::optional<uint32_t> reason_code;      // kfree_skb, 5.17+
+    std::optional<std::string> reason;        // its name in this kernel
+    uint64_t location = 0;                    // kfree_skb, consume_skb
     std::vector<uint64_t> stack;
     bool frees_skb = false;  // consume_skb / kfree_skb end a lifecycle
     std::vector<std::pair<std::string, std::string>> extra;  // --kprobe name=FETCHARG values
@@ -48,8 +49,8 @@ class PathEventDecoder {
     std::string func_;
     filters::Layer layer_;
     bool frees_;
-    FieldRef skb_, len_, proto_, pkt_type_, ifindex_, netns_, dev_, hdr_, ret_;
-    FieldRef fam_, s4_, d4_, sp_, dp_, s6_, s6l_, d6_, d6l_;
+    FieldRef skb_, sk_, len_, proto_, pkt_type_, ifindex_, netns_, dev_, hdr_, ret_;
+    FieldRef fam_, s4_, d4_, sp_, dp_, s6_, s6l_, d6_, d6l_, lsp_;
     FieldRef location_, reason_;
     std::vector<std::pair<std::string, FieldRef>> extra_;
 };

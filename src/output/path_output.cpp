@@ -79,6 +79,8 @@ class PathText : public PathOutput {
         if (options_.detail)
             out_ << "  cpu" << e.cpu << ' ' << e.tid << '/' << v.comm << " skb "
                  << hex_string(e.skb);
+        else if (!e.skb)  // a socket's event: the task is what it tells
+            out_ << "  " << e.tid << '/' << v.comm;
         out_ << '\n';
         for (std::size_t i = 0; i < v.stack.size(); ++i)
             out_ << indent << "    #" << i << ' ' << v.stack[i] << '\n';
@@ -92,10 +94,9 @@ void write_event_fields(JsonObject& o, const PathEventView& v, const PathOutputO
     const PathEvent& e = *v.event;
     o.field("type", "event").field_seconds("ts", e.time_ns);
     if (options.time.wall_clock) o.field("date", format_time(e.time_ns, options.time));
-    o.field("func", e.func)
-        .field("skb", hex_string(e.skb))
-        .field("netns", e.netns)
-        .field("dev", e.dev);
+    o.field("func", e.func);
+    if (e.skb) o.field("skb", hex_string(e.skb));
+    o.field("netns", e.netns).field("dev", e.dev);
     o.field("ifindex", static_cast<uint64_t>(static_cast<uint32_t>(e.ifindex)));
     o.field("pkt_type", pkt_type_name(e.pkt_type)).field("len", e.len);
     if (e.packet) {
@@ -117,7 +118,7 @@ void write_event_fields(JsonObject& o, const PathEventView& v, const PathOutputO
     if (auto verdict = netfilter_verdict(e); !verdict.empty()) o.field("verdict", verdict);
     if (!v.location.empty()) o.field("location", v.location);
     if (!v.stack.empty()) o.field("stack", v.stack);
-    if (options.detail) o.field("cpu", e.cpu).field("pid", e.tid).field("comm", v.comm);
+    if (options.detail || !e.skb) o.field("cpu", e.cpu).field("pid", e.tid).field("comm", v.comm);
 }
 
 // A JSON array of `count` objects, the i-th written by fill(object, i).
@@ -184,8 +185,9 @@ std::string netfilter_verdict(const PathEvent& e) {
     static const char* kVerdicts[] = {"DROP", "ACCEPT", "STOLEN", "QUEUE", "REPEAT", "STOP"};
     static const char* kHooks[] = {"PREROUTING", "INPUT", "FORWARD", "OUTPUT", "POSTROUTING"};
     std::string verdict;
-    if (e.retval) {
-        auto code = static_cast<std::size_t>(*e.retval & 0xff);
+    if (e.retval || e.deduced_verdict) {
+        auto code =
+            static_cast<std::size_t>(e.deduced_verdict ? *e.deduced_verdict : *e.retval & 0xff);
         verdict = code < 6 ? kVerdicts[code] : std::to_string(code);
     }
     auto table = extra_value(e, "table");

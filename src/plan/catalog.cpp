@@ -14,8 +14,8 @@ namespace {
 const std::map<std::string, std::set<std::string>> kKnownKeys = {
     {"tracepoint", {"group", "skb", "addresses", "l4", "join", "require", "since", "about"}},
     {"kprobe",
-     {"group", "skb", "skb_member", "data", "ret", "ret_type", "fields", "hooks_fields", "aliases",
-      "since", "about"}},
+     {"group", "skb", "sk", "skb_member", "data", "ret", "ret_type", "fields", "hooks_fields",
+      "aliases", "since", "about"}},
 };
 
 [[noreturn]] void fail(const std::string& file, int line, const std::string& why) {

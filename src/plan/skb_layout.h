@@ -14,9 +14,11 @@ struct SkbLayout {
     MemberLocation len, data, dev, protocol, pkt_type, sk;
     MemberLocation dev_ifindex, dev_name, dev_net, net_inum;
     filters::SockLayout sock;
-    std::optional<MemberLocation> nfct;  // sk_buff._nfct (CONFIG_NF_CONNTRACK)
-    filters::ConntrackLayout conntrack;  // nf_conn, when nf_conntrack's BTF is loaded
-    std::string source;                  // "BTF /sys/kernel/btf/vmlinux"
+    std::optional<MemberLocation> sock_net;    // sock_common.skc_net.net (CONFIG_NET_NS)
+    std::optional<MemberLocation> inet_sport;  // inet_sock.inet_sport (network order)
+    std::optional<MemberLocation> nfct;        // sk_buff._nfct (CONFIG_NF_CONNTRACK)
+    filters::ConntrackLayout conntrack;        // nf_conn, when nf_conntrack's BTF is loaded
+    std::string source;                        // "BTF /sys/kernel/btf/vmlinux"
 
     // Throws KernelError naming the member it could not find.
     static SkbLayout from(const KernelTypes& types);
