@@ -27,6 +27,7 @@ struct PathEvent {
     std::optional<PacketDetails> packet;
     std::optional<int64_t> retval;            // kretprobe
     std::optional<uint32_t> deduced_verdict;  // nft_do_chain: DROP where it returned STOLEN
+    std::string verdict_note;                 // said after the verdict, in parentheses
     std::optional<uint32_t> reason_code;      // kfree_skb, 5.17+
     std::optional<std::string> reason;        // its name in this kernel
     uint64_t location = 0;                    // kfree_skb, consume_skb

@@ -327,9 +327,12 @@ class PathPipeline {
     void finished(Lifecycle& lifecycle) {
         if (o_.basic) return;
         drop_own_trace_table(lifecycle);
-        deduce_nft_drops(lifecycle, [this](uint64_t location) {
-            return namer_.name(location).location.starts_with("nft_do_chain+");
-        });
+        deduce_nft_drops(
+            lifecycle,
+            [this](uint64_t location) {
+                return namer_.name(location).location.starts_with("nft_do_chain+");
+            },
+            join_ != nullptr);
         if (join_) {
             waiting_.push_back(lifecycle);
             return;

@@ -25,7 +25,8 @@ class TextOutput : public StepOutput {
   public:
     TextOutput(std::ostream& out, TimeFormat time) : out_(out), time_(time) {}
     void step(const TraceStep& s) override {
-        out_ << format_time(s.time_ns, time_) << " " << step_location(s) << " → " << s.verdict;
+        if (s.time_ns) out_ << format_time(*s.time_ns, time_) << " ";
+        out_ << step_location(s) << " → " << s.verdict;
         out_ << "  " << packet_text(s.packet) << interfaces(s.packet) << "  [" << s.backend << "]";
         if (!s.rule_text.empty()) out_ << "  " << s.rule_text;
         out_ << "\n";
@@ -54,8 +55,9 @@ class JsonOutput : public StepOutput {
     void step(const TraceStep& s) override {
         {
             JsonObject o(out_);
-            o.field("type", "trace").field_seconds("ts", s.time_ns);
-            if (time_.wall_clock) o.field("date", format_time(s.time_ns, time_));
+            o.field("type", "trace");
+            if (s.time_ns) o.field_seconds("ts", *s.time_ns);
+            if (s.time_ns && time_.wall_clock) o.field("date", format_time(*s.time_ns, time_));
             write_step_fields(o, s);
             if (s.trace_id) o.field("trace_id", uint64_t{*s.trace_id});
             tuple_fields(o, s.packet);

@@ -213,7 +213,8 @@ std::string netfilter_verdict(const PathEvent& e) {
     }
     auto chain = extra_value(e, "chain");
     if (!table.empty() && !chain.empty())  // nft_do_chain: table filter chain input DROP
-        return "table " + table + " chain " + chain + (verdict.empty() ? "" : " " + verdict);
+        return "table " + table + " chain " + chain + (verdict.empty() ? "" : " " + verdict) +
+               (e.verdict_note.empty() ? "" : " (" + e.verdict_note + ")");
     return "";
 }
 

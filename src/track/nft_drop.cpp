@@ -22,7 +22,8 @@ void drop_own_trace_table(Lifecycle& lifecycle) {
 }
 
 void deduce_nft_drops(Lifecycle& lifecycle,
-                      const std::function<bool(uint64_t location)>& in_nft_do_chain) {
+                      const std::function<bool(uint64_t location)>& in_nft_do_chain,
+                      bool steps_joined) {
     PathEvent* chain_call = nullptr;  // the latest nft_do_chain entry
     for (auto& event : lifecycle.events) {
         if (event.func == "nft_do_chain") {
@@ -32,8 +33,12 @@ void deduce_nft_drops(Lifecycle& lifecycle,
         bool nft_freed = event.frees_skb && event.reason == "NETFILTER_DROP" && event.location &&
                          in_nft_do_chain(event.location);
         if (!nft_freed || !chain_call) continue;
-        if (chain_call->retval && (*chain_call->retval & 0xff) == kNfStolen)
+        if (chain_call->retval && (*chain_call->retval & 0xff) == kNfStolen) {
             chain_call->deduced_verdict = kNfDrop;
+            if (!steps_joined)
+                chain_call->verdict_note =
+                    "by its rule or one in a chain it jumped to: see --iptables-trace";
+        }
         chain_call = nullptr;
     }
 }

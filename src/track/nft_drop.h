@@ -12,8 +12,11 @@ namespace ftnt {
 // Marks the nft_do_chain event whose call freed the packet with reason NETFILTER_DROP as a
 // DROP (deduced_verdict = NF_DROP): the drop's location is inside nft_do_chain and no other
 // nft_do_chain call came between them. `in_nft_do_chain` tells a location's function.
+// The chain named is the base chain the hook called: a jump inside nft_do_chain is no call a
+// kprobe sees, so without the firewall steps (`steps_joined`) the note says where to look.
 void deduce_nft_drops(Lifecycle& lifecycle,
-                      const std::function<bool(uint64_t location)>& in_nft_do_chain);
+                      const std::function<bool(uint64_t location)>& in_nft_do_chain,
+                      bool steps_joined);
 
 // An nft_do_chain event of a table ftnettrace made for --iptables-trace (ftnettrace_<pid>):
 // not part of the user's packet path.

@@ -34,26 +34,34 @@ bool in_chain(uint64_t location) {
 TEST(NftDrop, StolenAfterItsOwnNetfilterDropIsADrop) {
     Lifecycle l;
     l.events = {chain_call("t", 2), freed("NETFILTER_DROP", kInNftDoChain)};
-    deduce_nft_drops(l, in_chain);
+    deduce_nft_drops(l, in_chain, true);
     ASSERT_TRUE(l.events[0].deduced_verdict);
     EXPECT_EQ(*l.events[0].deduced_verdict, 0u);  // NF_DROP
     EXPECT_EQ(*l.events[0].retval, 2);            // the kernel's return is kept as it was
+    EXPECT_EQ(l.events[0].verdict_note, "");      // the firewall steps name the chain
+}
+
+TEST(NftDrop, WithoutFirewallStepsTheNoteSaysWhereTheChainIsNamed) {
+    Lifecycle l;
+    l.events = {chain_call("t", 2), freed("NETFILTER_DROP", kInNftDoChain)};
+    deduce_nft_drops(l, in_chain, false);
+    EXPECT_NE(l.events[0].verdict_note.find("see --iptables-trace"), std::string::npos);
 }
 
 TEST(NftDrop, StolenWithoutTheWitnessStaysStolen) {
     Lifecycle l;
     l.events = {chain_call("t", 2), freed("NETFILTER_DROP", kElsewhere)};
-    deduce_nft_drops(l, in_chain);
+    deduce_nft_drops(l, in_chain, true);
     EXPECT_FALSE(l.events[0].deduced_verdict);
     l.events = {chain_call("t", 2), freed("NO_SOCKET", kInNftDoChain)};
-    deduce_nft_drops(l, in_chain);
+    deduce_nft_drops(l, in_chain, true);
     EXPECT_FALSE(l.events[0].deduced_verdict);
 }
 
 TEST(NftDrop, OnlyTheLastChainCallBeforeTheDropIsMarked) {
     Lifecycle l;
     l.events = {chain_call("a", 2), chain_call("b", 2), freed("NETFILTER_DROP", kInNftDoChain)};
-    deduce_nft_drops(l, in_chain);
+    deduce_nft_drops(l, in_chain, true);
     EXPECT_FALSE(l.events[0].deduced_verdict);
     EXPECT_TRUE(l.events[1].deduced_verdict);
 }
