@@ -117,7 +117,7 @@ void plan_socket_kprobe(const CatalogEntry& e, const std::string& function, cons
     if (sk == "auto") {
         auto index = in.types->pointer_param(function, "sock");
         if (!index) {
-            plan.skipped.push_back(e.name + ": no struct sk_buff or struct sock argument");
+            plan.skipped.push_back(e.name + ": no struct sk_buff argument (nor a struct sock one)");
             return;
         }
         argument = *index + 1;
