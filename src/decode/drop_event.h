@@ -6,6 +6,7 @@
 #include <span>
 #include <vector>
 
+#include "decode/drop_point.h"
 #include "decode/event_formats.h"
 #include "decode/packet_tuple.h"
 
@@ -22,6 +23,7 @@ struct DropEvent {
     std::optional<uint32_t> reason;  // absent before 5.17
     std::vector<uint64_t> stack;
     std::optional<PacketTuple> tuple;
+    std::optional<MacAddresses> mac;  // from the drop-point kprobe, when mac_header is set
 };
 
 class DropDecoder {

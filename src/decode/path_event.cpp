@@ -65,9 +65,10 @@ PathEventDecoder::PathEventDecoder(tep_event* event, std::string func, filters::
       s6l_(event, "s6l"),
       d6_(event, "d6"),
       d6l_(event, "d6l"),
+      lsp_(event, "lsp"),
       location_(event, "location"),
       reason_(event, "reason"),
-      sk_(event, "skaddr"),
+      sk_(first_of(event, {"skaddr", "sk"})),  // a socket tracepoint's, a socket kprobe's
       state_(event, "state"),
       reasons_(DropReasonTable::from_event(event)),
       addresses_(is_tracepoint(func_) ? TracepointAddresses(event) : TracepointAddresses()),
@@ -88,7 +89,7 @@ bool PathEventDecoder::decode(std::span<const uint8_t> raw, PathEvent& out) cons
         return true;
     }
     if (!skb_ && !sk_) return false;
-    out.skb = skb_.number(raw).value_or(0);
+    out.skb = skb_ ? skb_.number(raw).value_or(0) : 0;  // a socket point has no skb
     out.sk = sk_.number(raw).value_or(0);
     // tcp_send_reset's state is 0 when there is no socket (a reset answering a packet).
     auto state = static_cast<int32_t>(state_.number(raw).value_or(0));
@@ -159,7 +160,8 @@ void PathEventDecoder::decode_sock_tuple(std::span<const uint8_t> raw, PathEvent
     } else {
         return;
     }
-    d.tuple.sport = static_cast<uint16_t>(sp_.number(raw).value_or(0));  // skc_num: host order
+    d.tuple.sport = lsp_ ? ntohs(static_cast<uint16_t>(lsp_.number(raw).value_or(0)))
+                         : static_cast<uint16_t>(sp_.number(raw).value_or(0));  // skc_num: host
     d.tuple.dport = ntohs(static_cast<uint16_t>(dp_.number(raw).value_or(0)));
     d.tuple.has_ports = true;
     out.packet = d;

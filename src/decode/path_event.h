@@ -30,6 +30,8 @@ struct PathEvent {
     std::optional<std::array<uint8_t, 6>> smac, dmac;  // where the Ethernet header is known
     std::optional<PacketDetails> packet;
     std::optional<int64_t> retval;        // kretprobe
+    std::optional<uint32_t> deduced_verdict;  // nft_do_chain: DROP where it returned STOLEN
+    std::string verdict_note;                 // said after the verdict, in parentheses
     std::optional<uint32_t> reason_code;  // kfree_skb 5.17+, tcp_send_reset 6.10+
     std::optional<std::string> reason;    // its name in this event's own format file
     bool reason_inferred = false;         // before 5.17: from the location (drop-locations.def)
@@ -65,7 +67,7 @@ class PathEventDecoder {
 
     FieldRef skb_, len_, proto_, pkt_type_, ifindex_, netns_, skns_, dev_, hdr_, ret_;
     FieldRef maclen_, mac_;
-    FieldRef fam_, s4_, d4_, sp_, dp_, s6_, s6l_, d6_, d6l_;
+    FieldRef fam_, s4_, d4_, sp_, dp_, s6_, s6l_, d6_, d6l_, lsp_;
     FieldRef location_, reason_, sk_, state_;
     DropReasonTable reasons_;  // this event's own reason names (tcp_send_reset has its enum)
     TracepointAddresses addresses_;

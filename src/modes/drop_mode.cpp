@@ -5,6 +5,7 @@
 #include <chrono>
 #include <iomanip>
 #include <iostream>
+#include <optional>
 #include <sstream>
 
 #include "attach/trace_instance.h"
@@ -18,10 +19,13 @@
 #include "discover/tracefs_features.h"
 #include "discover/tracefs_mount.h"
 #include "netfilter/run_state.h"
+#include "modes/drop_point_setup.h"
 #include "output/output.h"
 #include "plan/drop_plan.h"
+#include "plan/drop_point_plan.h"
 #include "read/perf_record.h"
 #include "track/comm_cache.h"
+#include "track/drop_point_join.h"
 #include "track/drop_summary.h"
 #include "track/side_band.h"
 #include "track/skb_tuple_join.h"
@@ -41,7 +45,7 @@ class DropPipeline {
   public:
     DropPipeline(const Options& options, const DropPlan& plan, const DropReasonTable& reasons,
                  DropDecoder decoder, AddressNamer& namer, OutputFormat& output, PerfReader& reader,
-                 std::unique_ptr<SummaryCounters> counters)
+                 std::unique_ptr<SummaryCounters> counters, const DropPoint& point)
         : options_(options),
           plan_(plan),
           reasons_(reasons),
@@ -49,7 +53,10 @@ class DropPipeline {
           namer_(namer),
           output_(output),
           reader_(reader),
-          counters_(std::move(counters)) {}
+          counters_(std::move(counters)),
+          point_(point) {
+        if (point.format) point_decoder_.emplace(point.format, kDropWindowBefore);
+    }
 
     void on_record(const OwnedRecord& record) {
         std::span<const uint8_t> bytes(record.bytes);
@@ -65,6 +72,8 @@ class DropPipeline {
         ++events_seen_;
         if (request->tracepoint_id == plan_.drop.tracepoint_id)
             on_drop(*sample);
+        else if (point_decoder_ && request->tracepoint_id == point_.request.tracepoint_id)
+            on_drop_point(*sample);
         else
             on_join(*request, *sample);
     }
@@ -94,6 +103,11 @@ class DropPipeline {
         }
     }
 
+    void on_drop_point(const Sample& sample) {
+        if (auto headers = point_decoder_->decode(sample.raw))
+            point_joins_.remember(sample.time, *headers);
+    }
+
     void on_drop(const Sample& sample) {
         DropEvent event;
         if (!decoder_.decode(sample.raw, event)) return;
@@ -101,7 +115,14 @@ class DropPipeline {
         event.cpu = sample.cpu;
         event.pid = sample.pid;
         event.tid = sample.tid;
-        event.tuple = joins_.take(event.skb, sample.time);
+        if (point_decoder_) {
+            if (auto headers = point_joins_.take(event.skb, sample.time)) {
+                event.tuple = headers->tuple;
+                event.mac = headers->mac;
+            }
+        } else {
+            event.tuple = joins_.take(event.skb, sample.time);
+        }
         if (!plan_.protocols.passes(event.protocol, event.tuple)) return;
         if (!plan_.tuple_filter.empty() &&
             !(event.tuple && plan_.tuple_filter.matches(to_facts(*event.tuple))))
@@ -170,6 +191,9 @@ class DropPipeline {
     std::unique_ptr<SummaryCounters> counters_;
     std::size_t sampler_ = 0;  // the request now sampling skb:kfree_skb
     SkbTupleJoin joins_;
+    const DropPoint& point_;
+    std::optional<DropPointDecoder> point_decoder_;
+    DropPointJoin point_joins_;
     CommCache comms_;
     DropSummary summary_;
     InferredReasons inferred_;
@@ -233,9 +257,18 @@ int run_drop_mode(const Options& options) {
     TraceInstance instance(tracefs.path(), instance_name_for_pid(::getpid()));
     if (auto error = instance.set_filter("skb", "kfree_skb", plan.drop.filter); !error.empty())
         throw KernelError("the kernel refused the filter \"" + plan.drop.filter + "\": " + error);
+    DropPoint point;
+    if (plan.tuples_wanted) {
+        point = setup_drop_point(options, tracefs.path(), features, reasons, formats, instance);
+        if (point.event)
+            use_drop_point(plan, point.function);
+        else if (features.kprobe_events)
+            plan.notices.push_back("tuples: no drop-point kprobe: " + point.why_not);
+    }
     PerfReader reader(online_cpus(), RingOptions{options.ring_pages});
     reader.add(plan.drop);
     for (const auto& join : plan.joins) reader.add(join);
+    if (point.event) reader.add(point.request);
 
     for (const auto& line : plan.notices) std::cerr << "ftnettrace: " << line << "\n";
     for (const auto& line : namer.status_lines()) std::cerr << "ftnettrace: " << line << "\n";
@@ -243,11 +276,11 @@ int run_drop_mode(const Options& options) {
     auto output = make_output(options, sink);
     // Counting in the kernel needs no user-space check of each drop: not with joined tuples.
     std::unique_ptr<SummaryCounters> counters;
-    if (options.summary && plan.joins.empty())
+    if (options.summary && plan.joins.empty() && !point.event)
         counters = std::make_unique<SummaryCounters>(online_cpus(), plan.drop.tracepoint_id,
                                                      plan.drop.filter, reasons.available());
     DropPipeline pipeline(options, plan, reasons, DropDecoder(kfree_skb), namer, *output, reader,
-                          std::move(counters));
+                          std::move(counters), point);
     if (!reasons.available()) pipeline.infer_reasons_from(InferredReasons::from_catalog(catalog));
     auto handle = [&](const OwnedRecord& record) { pipeline.on_record(record); };
 

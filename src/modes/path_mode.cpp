@@ -37,6 +37,7 @@
 #include "read/perf_record.h"
 #include "track/comm_cache.h"
 #include "track/lifecycle.h"
+#include "track/nft_drop.h"
 #include "track/side_band.h"
 #include "track/step_join.h"
 
@@ -46,7 +47,8 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 // Conditions every kprobe point can check on the fields it always fetches.
-std::string common_kernel_filter(const Options& o, uint32_t netns, bool socket_netns) {
+std::string common_kernel_filter(const Options& o, uint32_t netns, bool socket_netns,
+                                 bool has_len = true) {
     std::vector<std::string> clauses;
     // skb->dev is still NULL early on the send path: there the netns is the socket's (skns),
     // and an skb with neither (0) is let through.
@@ -56,7 +58,7 @@ std::string common_kernel_filter(const Options& o, uint32_t netns, bool socket_n
                                              " || skns == 0))"
                                        : "netns == " + id + " || netns == 0");
     }
-    if (!o.pkt_len.empty()) {
+    if (!o.pkt_len.empty() && has_len) {
         auto dash = o.pkt_len.find('-');
         try {
             unsigned long low = std::stoul(o.pkt_len.substr(0, dash));
@@ -222,10 +224,15 @@ class PathPipeline {
             return;
         }
         bool matched = matches(event, *probe->probe);
+        if (probe->probe->socket_only) {
+            // A socket's event (tcp_send_active_reset) belongs to no packet: shown alone.
+            if (matched && !limit_reached()) output_.event(view_of(event));
+            return;
+        }
         if (o_.basic) {
             bool followed = tracker_.is_followed(event.skb);
             tracker_.add(event, matched);
-            if ((matched || followed) && !limit_reached()) {
+            if ((matched || followed) && !limit_reached() && !in_own_trace_table(event)) {
                 ++shown_;
                 output_.event(view_of(event));
             }
@@ -339,6 +346,13 @@ class PathPipeline {
 
     void finished(Lifecycle& lifecycle) {
         if (o_.basic) return;
+        drop_own_trace_table(lifecycle);
+        deduce_nft_drops(
+            lifecycle,
+            [this](uint64_t location) {
+                return namer_.name(location).location.starts_with("nft_do_chain+");
+            },
+            join_ != nullptr);
         if (join_) {
             waiting_.push_back(lifecycle);
             return;
@@ -494,7 +508,9 @@ int run_path_mode(const Options& o) {
     PerfReader reader(online_cpus(), RingOptions{o.ring_pages});
     PathAttachment attachment(tracefs.path(), group, instance, dynamic_events, reader, formats);
     auto extra = common_kernel_filter(o, netns, layout && layout->sk_net);
-    for (const auto& probe : plan.probes) attachment.attach(probe, probe.tracepoint ? "" : extra);
+    auto socket_extra = common_kernel_filter(o, netns, false, false);
+    for (const auto& probe : plan.probes)
+        attachment.attach(probe, probe.tracepoint ? "" : probe.socket_only ? socket_extra : extra);
     if (plan.kprobes)
         for (const auto& line : plan.skipped) std::cerr << "ftnettrace: skipped " << line << "\n";
     for (const auto& line : attachment.skipped) std::cerr << "ftnettrace: skipped " << line << "\n";

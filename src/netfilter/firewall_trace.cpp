@@ -144,7 +144,6 @@ class StepSource {
     void on_nftrace(const NftTraceEvent& event, const FirewallTrace::OnStep& on_step) {
         if (!nft_trace_ || event.table.starts_with(kNftTablePrefix)) return;
         TraceStep step;
-        step.time_ns = monotonic_now_ns();
         step.trace_id = event.id;
         if (!event.network_header.empty()) {
             PacketInfo packet;

@@ -106,8 +106,9 @@ void RuleBook::describe_nft(TraceStep& step, const NftTraceEvent& event) {
             step.verdict = nft_verdict_name(event.policy.value_or(event.verdict.value_or(1)), "");
             break;
         case NFT_TRACETYPE_RETURN:
+            // The end of a chain, which nft monitor trace prints as "verdict continue".
             step.kind = "return";
-            step.verdict = "return";
+            step.verdict = nft_verdict_name(event.verdict.value_or(NFT_CONTINUE), "");
             break;
         default:
             step.kind = "rule";

@@ -27,9 +27,9 @@ class TextOutput : public StepOutput {
     TextOutput(OutputSink& sink, TimeFormat time, bool counted)
         : sink_(sink), time_(time), counted_(counted) {}
     void step(const TraceStep& s) override {
-        std::string line = format_time(s.time_ns, time_) + " " + step_location(s) + " → " +
-                           s.verdict + "  " + packet_text(s.packet) + interfaces(s.packet) + "  [" +
-                           s.backend + "]";
+        std::string line = s.time_ns ? format_time(*s.time_ns, time_) + " " : "";
+        line += step_location(s) + " → " + s.verdict + "  " + packet_text(s.packet) +
+                interfaces(s.packet) + "  [" + s.backend + "]";
         if (!s.rule_text.empty()) line += "  " + s.rule_text;
         append_text_line(sink_.record(), line);
         sink_.commit(counted_);
@@ -59,8 +59,9 @@ class JsonOutput : public StepOutput {
     void step(const TraceStep& s) override {
         {
             JsonObject o(sink_.record());
-            o.field("type", "trace").field_seconds("ts", s.time_ns);
-            if (time_.wall_clock) o.field("date", format_time(s.time_ns, time_));
+            o.field("type", "trace");
+            if (s.time_ns) o.field_seconds("ts", *s.time_ns);
+            if (s.time_ns && time_.wall_clock) o.field("date", format_time(*s.time_ns, time_));
             write_step_fields(o, s);
             if (s.trace_id) o.field("trace_id", uint64_t{*s.trace_id});
             tuple_fields(o, s.packet);

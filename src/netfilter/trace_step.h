@@ -23,9 +23,11 @@ struct PacketInfo {
 };
 
 struct TraceStep {
-    uint64_t time_ns = 0;  // CLOCK_MONOTONIC (the kernel log's clock for legacy)
-    std::string backend;   // "iptables-legacy", "iptables-nft", "nft"
-    std::string family;    // "ip", "ip6", "inet", "bridge", ...
+    // When the kernel took the step: the kernel log's timestamp for legacy TRACE; none for
+    // nf_tables, whose trace messages carry no time (when we read them is not the step's).
+    std::optional<uint64_t> time_ns;
+    std::string backend;  // "iptables-legacy", "iptables-nft", "nft"
+    std::string family;   // "ip", "ip6", "inet", "bridge", ...
     std::string table, chain;
     std::string kind;                  // "rule", "return", "policy"
     std::optional<uint32_t> rule;      // position in the chain (1 = first), as iptables numbers

@@ -28,6 +28,9 @@ class JsonOutput : public OutputFormat {
             o.field("location", view.location).field("skb", hex_string(e.skb));
             if (!view.source.empty()) o.field("source", view.source);
             if (e.tuple) write_tuple(o, *e.tuple);
+            if (e.mac)
+                o.field("smac", format_mac(e.mac->source))
+                    .field("dmac", format_mac(e.mac->destination));
             if (!e.stack.empty() || !view.stack.empty()) o.field("stack", view.stack);
         }
         sink_.commit();

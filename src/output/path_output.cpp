@@ -1,5 +1,6 @@
 #include "output/path_output.h"
 
+#include <cstdio>
 #include <map>
 #include <sstream>
 
@@ -117,6 +118,10 @@ class PathText : public PathOutput {
             line_ += ' ';
             append_uint(line_, e.tid);
             line_ += '/' + v.comm + " skb " + hex_string(e.skb);
+        } else if (!e.skb) {  // a socket's event: the task is what it tells
+            line_ += "  ";
+            append_uint(line_, e.tid);
+            line_ += '/' + v.comm;
         }
         append_text_line(out, line_);
         for (std::size_t i = 0; i < v.stack.size(); ++i) {
@@ -176,7 +181,7 @@ void write_event_fields(JsonObject& o, const PathEventView& v, const PathOutputO
     if (auto verdict = netfilter_verdict(e); !verdict.empty()) o.field("verdict", verdict);
     if (!v.location.empty()) o.field("location", v.location);
     if (!v.stack.empty()) o.field("stack", v.stack);
-    if (options.detail) o.field("cpu", e.cpu).field("pid", e.tid).field("comm", v.comm);
+    if (options.detail || !e.skb) o.field("cpu", e.cpu).field("pid", e.tid).field("comm", v.comm);
 }
 
 class PathJson : public PathOutput {
@@ -239,8 +244,9 @@ std::string netfilter_verdict(const PathEvent& e) {
     static const char* kVerdicts[] = {"DROP", "ACCEPT", "STOLEN", "QUEUE", "REPEAT", "STOP"};
     static const char* kHooks[] = {"PREROUTING", "INPUT", "FORWARD", "OUTPUT", "POSTROUTING"};
     std::string verdict;
-    if (e.retval) {
-        auto code = static_cast<std::size_t>(*e.retval & 0xff);
+    if (e.retval || e.deduced_verdict) {
+        auto code =
+            static_cast<std::size_t>(e.deduced_verdict ? *e.deduced_verdict : *e.retval & 0xff);
         verdict = code < 6 ? kVerdicts[code] : std::to_string(code);
     }
     auto table = extra_value(e, "table");
@@ -266,7 +272,8 @@ std::string netfilter_verdict(const PathEvent& e) {
     }
     auto chain = extra_value(e, "chain");
     if (!table.empty() && !chain.empty())  // nft_do_chain: table filter chain input DROP
-        return "table " + table + " chain " + chain + (verdict.empty() ? "" : " " + verdict);
+        return "table " + table + " chain " + chain + (verdict.empty() ? "" : " " + verdict) +
+               (e.verdict_note.empty() ? "" : " (" + e.verdict_note + ")");
     return "";
 }
 

@@ -18,7 +18,7 @@ const std::map<std::string, std::set<std::string>> kKnownKeys = {
     {"tracepoint",
      {"group", "skb", "addresses", "l4", "join", "require", "since", "about", "lifecycle"}},
     {"kprobe",
-     {"group", "skb", "skb_member", "data", "ret", "ret_type", "fields", "hooks_fields", "aliases",
+     {"group", "skb", "sk", "skb_member", "data", "ret", "ret_type", "fields", "hooks_fields", "aliases",
       "since", "about", "lifecycle"}},
     // The reason a drop location stands for where skb:kfree_skb has none (drop-locations.def).
     {"drop_location", {"reason", "about"}},

@@ -10,8 +10,6 @@
 #include "ftnettrace/filters.h"
 
 namespace ftnt {
-namespace {
-
 std::vector<uint64_t> reason_values(const std::string& list, const DropReasonTable& reasons,
                                     const char* flag) {
     std::vector<uint64_t> values;
@@ -29,6 +27,8 @@ std::vector<uint64_t> reason_values(const std::string& list, const DropReasonTab
     }
     return values;
 }
+
+namespace {
 
 uint64_t read_tracepoint_id(const std::string& tracefs, const std::string& system,
                             const std::string& event) {
@@ -100,14 +100,16 @@ DropPlan plan_drop(const Options& options, const std::string& tracefs,
                               false});
         joined += (joined.empty() ? "" : ", ") + entry->name;
     }
-    if (options.summary && plan.protocols.transports.empty() && plan.tuple_filter.empty()) {
+    plan.tuples_wanted =
+        !options.summary || !plan.protocols.transports.empty() || !plan.tuple_filter.empty();
+    if (!plan.tuples_wanted) {
         plan.joins.clear();
         plan.join_sources.clear();
         return plan;
     }
     if (!plan.tuple_filter.empty())
         plan.notices.push_back(
-            "-s/-d/--addr/-S/-D/-P: checked on the joined tuple; drops without "
+            "-s/-d/--addr/-S/-D/-P: checked on the drop's tuple; drops without "
             "one are not shown");
     plan.notices.push_back(
         joined.empty()
@@ -116,6 +118,15 @@ DropPlan plan_drop(const Options& options, const std::string& tracefs,
             : "tuples: joined from " + joined +
                   " by skb address; other drops show no tuple (kprobe path tracing can)");
     return plan;
+}
+
+void use_drop_point(DropPlan& plan, const std::string& function) {
+    plan.joins.clear();
+    plan.join_sources.clear();
+    for (auto& line : plan.notices)
+        if (line.starts_with("tuples: "))
+            line = "tuples: read where the packet is dropped, by a kprobe on " + function +
+                   " (IP header at skb->head + network_header, MACs at mac_header)";
 }
 
 }  // namespace ftnt

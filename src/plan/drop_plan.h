@@ -33,11 +33,20 @@ struct DropPlan {
     ProtocolSelection protocols;
     filters::PacketFilter tuple_filter;  // -s -d --addr -S -D -P, checked on the joined tuple
     std::vector<std::string> notices;    // one line each, printed at start
+    bool tuples_wanted = true;           // false: --summary with no tuple filter
 };
 
 // Throws UsageError for names this kernel does not know (listing the ones it does).
 DropPlan plan_drop(const Options& options, const std::string& tracefs,
                    const DropReasonTable& reasons, const Catalog& catalog, EventFormats& formats);
+
+// Tuples come from the drop-point kprobe on `function`: no tracepoint joins.
+void use_drop_point(DropPlan& plan, const std::string& function);
+
+// The values of a --reason/--exclude-reason list in this kernel's table; throws UsageError for
+// a name it does not know (listing the ones it does).
+std::vector<uint64_t> reason_values(const std::string& list, const DropReasonTable& reasons,
+                                    const char* flag);
 
 // The kfree_skb filter for --reason/--exclude-reason/--proto on this kernel's table.
 std::string drop_filter(const Options& options, const DropReasonTable& reasons,

@@ -68,6 +68,26 @@ int header_window_offset(filters::Layer layer) {
     }
 }
 
+std::string build_socket_fetchargs(const std::string& sock, const SkbLayout& l,
+                                   const filters::ProbeFilter& filter) {
+    std::string args = "sk=" + sock + ":x64";
+    if (l.sk_net)
+        args += " netns=" + deref(l.net_inum.byte_offset, deref(l.sk_net->byte_offset, sock)) +
+                ":u32";
+    auto fields = sock_tuple_fields(l.sock);
+    for (const auto& field : filter.fields) {
+        bool present = false;
+        for (const auto& have : fields) present = present || have.name == field.name;
+        if (!present && field.from == filters::FieldNeed::From::Sock) fields.push_back(field);
+    }
+    for (const auto& field : fields)
+        args += " " + field.name + "=" + at(field.offset, sock) + ":" + type_of(field.size);
+    // tcp_set_state(TCP_CLOSE) unhashes the port (skc_num = 0) before an active reset is
+    // sent; inet_sport keeps the local port.
+    if (l.inet_sport) args += " lsp=" + deref(l.inet_sport->byte_offset, sock) + ":u16";
+    return args;
+}
+
 std::string build_fetchargs(const ProbeArgs& probe, const SkbLayout& l,
                             const filters::ProbeFilter& filter) {
     const std::string& skb = probe.skb_expression;

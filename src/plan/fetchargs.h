@@ -34,4 +34,9 @@ std::vector<filters::FieldNeed> sock_tuple_fields(const filters::SockLayout& soc
 std::string build_fetchargs(const ProbeArgs& probe, const SkbLayout& layout,
                             const filters::ProbeFilter& filter);
 
+// A point with a socket and no skb (tcp_send_active_reset): the socket, its netns and its
+// tuple; `sock` is the register holding the struct sock pointer.
+std::string build_socket_fetchargs(const std::string& sock, const SkbLayout& layout,
+                                   const filters::ProbeFilter& filter);
+
 }  // namespace ftnt

@@ -126,6 +126,49 @@ void plan_tracepoint(const CatalogEntry& e, const std::string& tracefs_events, P
     plan.probes.push_back(p);
 }
 
+// A point whose function has a socket and no skb (sk = N, or "auto" from BTF): its events
+// carry the socket's tuple and belong to no packet.
+void plan_socket_kprobe(const CatalogEntry& e, const std::string& function, const PathPlanInput& in,
+                        PathPlan& plan) {
+    std::string sk = e.get("sk", "auto");
+    int argument = 0;
+    if (sk == "auto") {
+        auto index = in.types->pointer_param(function, "sock");
+        if (!index) {
+            plan.skipped.push_back(e.name + ": no struct sk_buff argument (nor a struct sock one)");
+            return;
+        }
+        argument = *index + 1;
+    } else {
+        try {
+            argument = std::stoi(sk);
+        } catch (const std::exception&) {
+            throw UsageError("bad catalog entry at " + where(e) + ": sk must be 1-6 or auto");
+        }
+    }
+    // The local port (skc_num) may already be 0 here (see build_socket_fetchargs): -S and -P
+    // are checked in user space, on inet_sport.
+    filters::PacketFilter in_kernel = in.filter;
+    in_kernel.sport.reset();
+    in_kernel.port.reset();
+    auto compiled = filters::compile_probe_filter(in_kernel, filters::Layer::Sock, in.layout->sock,
+                                                  in.layout->conntrack);
+    PathProbe p;
+    p.name = e.name;
+    p.group = e.get("group");
+    p.layer = filters::Layer::Sock;
+    p.socket_only = true;
+    p.kprobe = {event_name_for(e.name), function,
+                build_socket_fetchargs(argument_register(argument), *in.layout, compiled), false};
+    p.filter = compiled.expression;
+    p.exact_filter = compiled.exact && !in.filter.sport && !in.filter.port;
+    p.stack = wanted(in.stack_at, e.name);
+    if ((in.returns && e.get("ret") == "yes") || e.get("ret") == "always")
+        p.kretprobe = KprobeSpec{event_name_for(e.name) + "_ret", function,
+                                 "ret=$retval:" + e.get("ret_type", "s64"), true};
+    plan.probes.push_back(std::move(p));
+}
+
 void plan_kprobe(const CatalogEntry& e, const PathPlanInput& in, PathPlan& plan) {
     auto layer = layer_named(e.get("data"));
     if (!layer)
@@ -144,6 +187,11 @@ void plan_kprobe(const CatalogEntry& e, const PathPlanInput& in, PathPlan& plan)
     }
     if (in.functions->blacklisted.count(function)) {
         plan.skipped.push_back(e.name + ": on the kprobe blacklist");
+        return;
+    }
+    if (!e.get("sk").empty() ||
+        (e.get("skb") == "auto" && !in.types->pointer_param(function, "sk_buff"))) {
+        plan_socket_kprobe(e, function, in, plan);
         return;
     }
     auto skb = skb_expression(e, function, *in.types);

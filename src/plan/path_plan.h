@@ -37,6 +37,7 @@ struct PathProbe {
     std::optional<KprobeSpec> kretprobe;   // --ret on a point marked ret = yes
     std::string filter;                    // ftrace filter expression, "" = none
     bool exact_filter = true;              // false: user space re-checks the tuple
+    bool socket_only = false;              // a socket argument and no skb (sk = N)
     bool stack = false;                    // --trace-stack
     std::vector<std::string> extra_names;  // ad-hoc fetchargs to show
     // The catalog's `lifecycle` key: "free" ends the skb's block, "clone" returns a clone

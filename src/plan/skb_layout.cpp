@@ -40,6 +40,7 @@ SkbLayout SkbLayout::from(const KernelTypes& types) {
     l.sock.family = optional_offset(types, "skc_family");
     l.sock.v6_daddr = optional_offset(types, "skc_v6_daddr");
     l.sock.v6_rcv_saddr = optional_offset(types, "skc_v6_rcv_saddr");
+    l.inet_sport = types.member("inet_sock", "inet_sport");
     l.nfct = types.member("sk_buff", "_nfct");
     l.sk_net = types.member("sock_common", "skc_net.net");
     l.mac_len = types.member("sk_buff", "mac_len");

@@ -14,7 +14,8 @@ struct SkbLayout {
     MemberLocation len, data, dev, protocol, pkt_type, sk;
     MemberLocation dev_ifindex, dev_name, dev_net, net_inum;
     filters::SockLayout sock;
-    std::optional<MemberLocation> nfct;  // sk_buff._nfct (CONFIG_NF_CONNTRACK)
+    std::optional<MemberLocation> inet_sport;  // inet_sock.inet_sport (network order)
+    std::optional<MemberLocation> nfct;        // sk_buff._nfct (CONFIG_NF_CONNTRACK)
     // sock_common.skc_net.net: the netns of a packet with no skb->dev yet (OUTPUT path).
     std::optional<MemberLocation> sk_net;
     std::optional<MemberLocation> mac_len;  // sk_buff.mac_len: 14 once an Ethernet header is parsed

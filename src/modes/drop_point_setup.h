@@ -1,0 +1,31 @@
+// The drop-point kprobe of a --drop run on a kernel with kprobes: planned, created in the
+// run's group, its filter checked in the run's instance. Declared before the PerfReader that
+// opens it: a kprobe event with an open perf event cannot be removed.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "attach/dynamic_event.h"
+#include "attach/trace_instance.h"
+#include "cli/options.h"
+#include "decode/drop_reasons.h"
+#include "decode/event_formats.h"
+#include "discover/tracefs_features.h"
+#include "read/perf_reader.h"
+
+namespace ftnt {
+
+struct DropPoint {
+    std::unique_ptr<DynamicEvent> event;  // null: tuples come from tracepoint joins
+    tep_event* format = nullptr;
+    TracepointRequest request;
+    std::string function;
+    std::string why_not;  // when there is no event: why
+};
+
+DropPoint setup_drop_point(const Options& options, const std::string& tracefs,
+                           const TracefsFeatures& features, const DropReasonTable& reasons,
+                           EventFormats& formats, TraceInstance& instance);
+
+}  // namespace ftnt
