@@ -29,15 +29,15 @@ struct PathEvent {
     std::string dev;
     std::optional<std::array<uint8_t, 6>> smac, dmac;  // where the Ethernet header is known
     std::optional<PacketDetails> packet;
-    std::optional<int64_t> retval;        // kretprobe
+    std::optional<int64_t> retval;            // kretprobe
     std::optional<uint32_t> deduced_verdict;  // nft_do_chain: DROP where it returned STOLEN
     std::string verdict_note;                 // said after the verdict, in parentheses
-    std::optional<uint32_t> reason_code;  // kfree_skb 5.17+, tcp_send_reset 6.10+
-    std::optional<std::string> reason;    // its name in this event's own format file
-    bool reason_inferred = false;         // before 5.17: from the location (drop-locations.def)
-    uint64_t sk = 0;                      // a socket tracepoint's skaddr
-    std::string state;                    // its TCP state ("TCP_CLOSE"), "" when none
-    uint64_t location = 0;                // kfree_skb, consume_skb
+    std::optional<uint32_t> reason_code;      // kfree_skb 5.17+, tcp_send_reset 6.10+
+    std::optional<std::string> reason;        // its name in this event's own format file
+    bool reason_inferred = false;             // before 5.17: from the location (drop-locations.def)
+    uint64_t sk = 0;                          // a socket tracepoint's skaddr
+    std::string state;                        // its TCP state ("TCP_CLOSE"), "" when none
+    uint64_t location = 0;                    // kfree_skb, consume_skb
     std::vector<uint64_t> stack;
     bool frees_skb = false;    // a `lifecycle = free` point: the skb's block ends
     bool entry_point = false;  // `lifecycle = entry`: headers of another packet start a block

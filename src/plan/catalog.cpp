@@ -18,8 +18,8 @@ const std::map<std::string, std::set<std::string>> kKnownKeys = {
     {"tracepoint",
      {"group", "skb", "addresses", "l4", "join", "require", "since", "about", "lifecycle"}},
     {"kprobe",
-     {"group", "skb", "sk", "skb_member", "data", "ret", "ret_type", "fields", "hooks_fields", "aliases",
-      "since", "about", "lifecycle"}},
+     {"group", "skb", "sk", "skb_member", "data", "ret", "ret_type", "fields", "hooks_fields",
+      "aliases", "since", "about", "lifecycle"}},
     // The reason a drop location stands for where skb:kfree_skb has none (drop-locations.def).
     {"drop_location", {"reason", "about"}},
     // The function a kprobe at the drop goes on: the first the kernel has (drop-locations.def).

@@ -72,8 +72,8 @@ std::string build_socket_fetchargs(const std::string& sock, const SkbLayout& l,
                                    const filters::ProbeFilter& filter) {
     std::string args = "sk=" + sock + ":x64";
     if (l.sk_net)
-        args += " netns=" + deref(l.net_inum.byte_offset, deref(l.sk_net->byte_offset, sock)) +
-                ":u32";
+        args +=
+            " netns=" + deref(l.net_inum.byte_offset, deref(l.sk_net->byte_offset, sock)) + ":u32";
     auto fields = sock_tuple_fields(l.sock);
     for (const auto& field : filter.fields) {
         bool present = false;
