@@ -106,6 +106,15 @@ bool PathEventDecoder::decode(std::span<const uint8_t> raw, PathEvent& out) cons
     out.netns = static_cast<uint32_t>(netns_.number(raw).value_or(0));
     if (!out.netns && skns_) out.netns = static_cast<uint32_t>(skns_.number(raw).value_or(0));
     out.dev = dev_.text(raw);
+    // A kprobe reads ifindex, netns and the name through skb->dev (plan/fetchargs.cpp). Where
+    // skb->dev is NULL (ip_output's entry, 6.1) every one of those reads faults, and a faulted
+    // fixed-size fetcharg keeps whatever the per-CPU buffer held before: the previous event's
+    // ifindex and netns (seen in the 6.1 guest). The name is a string, empty on a fault, and
+    // no device has an empty name: without it, ifindex and netns are unknown.
+    if (!is_tracepoint(func_) && dev_ && out.dev.empty()) {
+        out.ifindex = 0;
+        out.netns = 0;
+    }
     out.location = location_.number(raw).value_or(0);
     for (const auto& [name, field] : extra_) {
         if (!field) continue;
