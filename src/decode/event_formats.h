@@ -13,6 +13,10 @@ struct tep_format_field;
 
 namespace ftnt {
 
+// Whether `text` has the shape of a tracefs format file (name, ID, format:, field lines, one
+// print fmt line with balanced brackets and quotes).
+bool format_shape_ok(const std::string& text);
+
 class EventFormats {
   public:
     EventFormats();

@@ -9,7 +9,9 @@
 #include <sys/socket.h>
 #include <time.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <cstring>
 #include <memory>
 
 #include "core/errors.h"
@@ -31,10 +33,97 @@ std::vector<uint8_t> bytes_of(const nftnl_trace* trace, uint16_t attribute) {
     return {data, data + length};
 }
 
+// libnftnl ends the process ("kernel ABI is broken") on an attribute of the wrong type or
+// size: each is checked here first, and a message with one is skipped.
+int check_verdict_attribute(const nlattr* attribute, void* ok);
+
+// A verdict nest holds its code.
+bool verdict_has_code(const nlattr* nest) {
+    uint64_t seen = 0;
+    mnl_attr_parse_nested(
+        nest,
+        [](const nlattr* a, void* s) {
+            if (mnl_attr_get_type(a) < 64)
+                *static_cast<uint64_t*>(s) |= uint64_t{1} << mnl_attr_get_type(a);
+            return static_cast<int>(MNL_CB_OK);
+        },
+        &seen);
+    return seen & (uint64_t{1} << NFTA_VERDICT_CODE);
+}
+
+int check_verdict_attribute(const nlattr* attribute, void* ok) {
+    auto type = mnl_attr_get_type(attribute);
+    bool good = type == NFTA_VERDICT_CODE ? mnl_attr_validate(attribute, MNL_TYPE_U32) >= 0
+                : type == NFTA_VERDICT_CHAIN
+                    ? mnl_attr_validate(attribute, MNL_TYPE_NUL_STRING) >= 0
+                    : true;
+    if (!good) *static_cast<bool*>(ok) = false;
+    return MNL_CB_OK;
+}
+
+int check_trace_attribute(const nlattr* attribute, void* ok) {
+    bool& all_good = *static_cast<bool*>(ok);
+    switch (mnl_attr_get_type(attribute)) {
+        case NFTA_TRACE_TABLE:
+        case NFTA_TRACE_CHAIN:
+            if (mnl_attr_validate(attribute, MNL_TYPE_NUL_STRING) < 0) all_good = false;
+            break;
+        case NFTA_TRACE_RULE_HANDLE:
+            if (mnl_attr_validate(attribute, MNL_TYPE_U64) < 0) all_good = false;
+            break;
+        case NFTA_TRACE_VERDICT:
+            if (mnl_attr_validate(attribute, MNL_TYPE_NESTED) < 0 ||
+                mnl_attr_parse_nested(attribute, check_verdict_attribute, ok) < 0 ||
+                !verdict_has_code(attribute))
+                all_good = false;
+            break;
+        case NFTA_TRACE_LL_HEADER:
+        case NFTA_TRACE_NETWORK_HEADER:
+        case NFTA_TRACE_TRANSPORT_HEADER:
+            if (mnl_attr_validate(attribute, MNL_TYPE_BINARY) < 0) all_good = false;
+            break;
+        case NFTA_TRACE_IIFTYPE:
+        case NFTA_TRACE_OIFTYPE:
+            if (mnl_attr_validate(attribute, MNL_TYPE_U16) < 0) all_good = false;
+            break;
+        case NFTA_TRACE_ID:
+        case NFTA_TRACE_TYPE:
+        case NFTA_TRACE_IIF:
+        case NFTA_TRACE_OIF:
+        case NFTA_TRACE_MARK:
+        case NFTA_TRACE_NFPROTO:
+        case NFTA_TRACE_POLICY:
+            if (mnl_attr_validate(attribute, MNL_TYPE_U32) < 0) all_good = false;
+            break;
+        default:
+            break;
+    }
+    return MNL_CB_OK;
+}
+
+int note_attribute(const nlattr* attribute, void* seen) {
+    auto type = mnl_attr_get_type(attribute);
+    if (type < 64) *static_cast<uint64_t*>(seen) |= uint64_t{1} << type;
+    return MNL_CB_OK;
+}
+
+bool trace_attributes_ok(const nlmsghdr* header) {
+    if (header->nlmsg_len < mnl_nlmsg_size(sizeof(nfgenmsg))) return false;
+    bool ok = true;
+    if (mnl_attr_parse(header, sizeof(nfgenmsg), check_trace_attribute, &ok) < 0) return false;
+    // libnftnl requires these two (and a verdict's code) or ends the process.
+    uint64_t seen = 0;
+    mnl_attr_parse(header, sizeof(nfgenmsg), note_attribute, &seen);
+    if (!(seen & (uint64_t{1} << NFTA_TRACE_ID)) || !(seen & (uint64_t{1} << NFTA_TRACE_TYPE)))
+        return false;
+    return ok;
+}
+
 int on_trace_message(const nlmsghdr* header, void* context) {
     if (NFNL_SUBSYS_ID(header->nlmsg_type) != NFNL_SUBSYS_NFTABLES ||
         NFNL_MSG_TYPE(header->nlmsg_type) != NFT_MSG_TRACE)
         return MNL_CB_OK;
+    if (!trace_attributes_ok(header)) return MNL_CB_OK;
     auto& on_event = *static_cast<const std::function<void(const NftTraceEvent&)>*>(context);
     std::unique_ptr<nftnl_trace, void (*)(const nftnl_trace*)> trace(nftnl_trace_alloc(),
                                                                      nftnl_trace_free);
@@ -138,7 +227,18 @@ void NftraceReader::drain(const std::function<void(const NftTraceEvent&)>& on_ev
 
 void decode_nftrace_messages(const void* data, std::size_t size,
                              const std::function<void(const NftTraceEvent&)>& on_event) {
-    mnl_cb_run(data, size, 0, 0, on_trace_message,
+    // Only whole messages, each length within what is left (libmnl steps by nlmsg_len
+    // without checking it against the buffer once the remaining length is negative).
+    std::size_t whole = 0;
+    const auto* bytes = static_cast<const uint8_t*>(data);
+    while (size - whole >= sizeof(nlmsghdr)) {
+        nlmsghdr header;
+        std::memcpy(&header, bytes + whole, sizeof header);
+        if (header.nlmsg_len < sizeof(nlmsghdr) || header.nlmsg_len > size - whole) break;
+        whole += std::min<std::size_t>(NLMSG_ALIGN(header.nlmsg_len), size - whole);
+    }
+    if (whole == 0) return;
+    mnl_cb_run(data, whole, 0, 0, on_trace_message,
                const_cast<std::function<void(const NftTraceEvent&)>*>(&on_event));
 }
 
