@@ -29,9 +29,8 @@ TEST_F(PathGuest, EventsWithoutADeviceShowNoIfindexOrNetns) {
         EXPECT_FALSE(event.contains("ifindex")) << event;
         EXPECT_FALSE(event.contains("netns")) << event;
     }
-    EXPECT_GT(with_device, 4) << ::testing::PrintToString(lines);
-    EXPECT_GT(without_device, 0) << "ip_output has no device yet: "
-                                 << ::testing::PrintToString(lines);
+    EXPECT_GT(with_device, 4) << dump(lines);
+    EXPECT_GT(without_device, 0) << "ip_output has no device yet: " << dump(lines);
 }
 
 }  // namespace

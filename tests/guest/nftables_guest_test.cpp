@@ -77,12 +77,10 @@ class NftMonitor {
     std::string out_, pid_file_;
 };
 
-std::vector<nlohmann::json> packet_objects(const std::vector<std::string>& lines) {
+std::vector<nlohmann::json> packet_objects(const std::vector<nlohmann::json>& objects) {
     std::vector<nlohmann::json> out;
-    for (const auto& line : lines) {
-        auto object = parse_json_line(line);
+    for (const auto& object : objects)
         if (object.value("type", "") == "packet") out.push_back(object);
-    }
     return out;
 }
 
@@ -95,8 +93,8 @@ class NftablesGuest : public PathGuest {
     }
     // As PathGuest::run, with more time to stop: under emulation on a loaded machine the
     // first source line of a module address (nf_tables.ko's debug info) takes seconds.
-    std::vector<std::string> run(std::vector<std::string> args,
-                                 const std::function<void()>& traffic) {
+    std::vector<nlohmann::json> run(std::vector<std::string> args,
+                                    const std::function<void()>& traffic) {
         args.insert(args.begin(), {"-o", "json"});
         ToolRun tool(args);
         EXPECT_TRUE(tool.wait_ready(kAttachSeconds)) << tool.stderr_text();
@@ -105,7 +103,7 @@ class NftablesGuest : public PathGuest {
         ::kill(tool.pid(), SIGINT);
         EXPECT_EQ(tool.wait_exit(120), 0) << tool.stderr_text();
         stderr_ = tool.stderr_text();
-        return tool.stdout_lines();
+        return parse_json_lines(tool.stdout_text());
     }
 };
 
@@ -126,7 +124,7 @@ TEST_F(NftablesGuest, RuleDropIsDropAndSaysWhereTheChainIsNamed) {
             EXPECT_NE(v.find("see --iptables-trace"), std::string::npos) << v;
         }
     }
-    EXPECT_TRUE(drop) << ::testing::PrintToString(lines) << stderr_;
+    EXPECT_TRUE(drop) << dump(lines) << stderr_;
 }
 
 TEST_F(NftablesGuest, StepsAreThoseNftMonitorPrintsAndOwnTableIsNotInThePath) {
@@ -149,7 +147,7 @@ TEST_F(NftablesGuest, StepsAreThoseNftMonitorPrintsAndOwnTableIsNotInThePath) {
     }
     auto oracle = monitor.steps();
     ASSERT_FALSE(oracle.empty()) << "nft monitor trace saw nothing";
-    EXPECT_EQ(ours, oracle) << ::testing::PrintToString(lines) << stderr_;
+    EXPECT_EQ(ours, oracle) << dump(lines) << stderr_;
 }
 
 TEST_F(NftablesGuest, StepsOnTheirOwnCarryNoTimeOfOurs) {
@@ -165,7 +163,7 @@ TEST_F(NftablesGuest, StepsOnTheirOwnCarryNoTimeOfOurs) {
         // nf_tables trace messages carry no time: one would be when ftnettrace read them.
         EXPECT_FALSE(object.contains("ts")) << object.dump();
     }
-    EXPECT_GT(steps, 0) << ::testing::PrintToString(lines) << stderr_;
+    EXPECT_GT(steps, 0) << dump(lines) << stderr_;
 }
 
 }  // namespace

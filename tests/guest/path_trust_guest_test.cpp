@@ -16,12 +16,10 @@ namespace {
 
 using nlohmann::json;
 
-std::vector<json> packet_objects(const std::vector<std::string>& lines) {
-    std::vector<json> out;
-    for (const auto& line : lines) {
-        json object = parse_json_line(line);
+std::vector<json> packet_objects(const std::vector<json>& objects) {
+    std::vector<nlohmann::json> out;
+    for (const auto& object : objects)
         if (object.value("type", "") == "packet") out.push_back(object);
-    }
     return out;
 }
 
@@ -36,7 +34,7 @@ TEST_F(PathGuest, TcpSessionBlocksHoldOnePacketEach) {
     auto lines = run({"-p", "tcp", "-P", "7201"},
                      [&] { tcp_session(ns.b(), ns.a(), NetnsPair::kAddrB, 7201, 3); });
     auto packets = packet_objects(lines);
-    ASSERT_GE(packets.size(), 6u) << ::testing::PrintToString(lines) << stderr_;
+    ASSERT_GE(packets.size(), 6u) << dump(lines) << stderr_;
     for (const auto& p : packets) {
         std::set<std::tuple<std::string, std::string, int, int>> tuples;
         std::set<std::pair<std::string, int64_t>> segments;
@@ -63,7 +61,7 @@ TEST_F(PathGuest, Ipv6PortFilterShowsTheConnect) {
         for (const auto& e : p["events"])
             syn = syn || (e.value("saddr", "") == NetnsPair::kAddr6A &&
                           e.value("dport", 0) == 7202 && e.value("func", "") == "ipv6_rcv");
-    EXPECT_TRUE(syn) << ::testing::PrintToString(lines) << stderr_;
+    EXPECT_TRUE(syn) << dump(lines) << stderr_;
 }
 
 TEST_F(PathGuest, FilteredPingKeepsTheIcmpHandlersAndLocalOut) {
@@ -77,8 +75,8 @@ TEST_F(PathGuest, FilteredPingKeepsTheIcmpHandlersAndLocalOut) {
             reply_sent = reply_sent ||
                          (e.value("func", "") == "__ip_local_out" && e.value("icmp_type", -1) == 0);
     }
-    EXPECT_TRUE(request_handled) << ::testing::PrintToString(lines) << stderr_;
-    EXPECT_TRUE(reply_sent) << ::testing::PrintToString(lines);
+    EXPECT_TRUE(request_handled) << dump(lines) << stderr_;
+    EXPECT_TRUE(reply_sent) << dump(lines);
 }
 
 TEST_F(PathGuest, AdhocProbesOfCatalogPointsReuseThemAndShowReturns) {
@@ -93,8 +91,8 @@ TEST_F(PathGuest, AdhocProbesOfCatalogPointsReuseThemAndShowReturns) {
             returned = returned || (e.value("func", "") == "ip_rcv" && e.contains("ret"));
             extra = extra || (e.value("func", "") == "ip_local_deliver" && e.contains("first"));
         }
-    EXPECT_TRUE(returned) << ::testing::PrintToString(lines) << stderr_;
-    EXPECT_TRUE(extra) << ::testing::PrintToString(lines);
+    EXPECT_TRUE(returned) << dump(lines) << stderr_;
+    EXPECT_TRUE(extra) << dump(lines);
 }
 
 std::string mac_of(const NetnsPair& ns, const std::string& netns, char side) {
@@ -119,7 +117,7 @@ TEST_F(PathGuest, ReceivedEventsShowTheMacAddresses) {
                 EXPECT_EQ(e.value("smac", ""), mac_a) << e.dump();
                 EXPECT_EQ(e.value("dmac", ""), mac_b) << e.dump();
             }
-    EXPECT_TRUE(request) << ::testing::PrintToString(lines) << stderr_;
+    EXPECT_TRUE(request) << dump(lines) << stderr_;
 }
 
 TEST_F(PathGuest, OutputPathEventsCarryTheSocketsNetns) {
@@ -142,7 +140,7 @@ TEST_F(PathGuest, OutputPathEventsCarryTheSocketsNetns) {
                 EXPECT_EQ(e.value("netns", 0ull), b) << e.dump();
             }
         }
-    EXPECT_TRUE(reply_out) << ::testing::PrintToString(lines) << stderr_;
+    EXPECT_TRUE(reply_out) << dump(lines) << stderr_;
 }
 
 }  // namespace

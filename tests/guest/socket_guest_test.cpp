@@ -90,7 +90,7 @@ TEST_F(PathGuest, ActiveResetShowsTheConnectionAndTheClosingTask) {
         auto event = parse_json_line(line);
         if (event.value("func", "") == "tcp_send_active_reset") resets.push_back(event);
     }
-    ASSERT_EQ(resets.size(), 1u) << ::testing::PrintToString(lines) << stderr_;
+    ASSERT_EQ(resets.size(), 1u) << dump(lines) << stderr_;
     const auto& r = resets[0];
     EXPECT_EQ(r.value("saddr", ""), NetnsPair::kAddrB) << r.dump();
     EXPECT_EQ(r.value("sport", 0), 7301) << r.dump();
