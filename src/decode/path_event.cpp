@@ -104,7 +104,6 @@ bool PathEventDecoder::decode(std::span<const uint8_t> raw, PathEvent& out) cons
     if (ifindex_)
         out.ifindex = static_cast<int>(static_cast<int32_t>(ifindex_.number(raw).value_or(0)));
     out.netns = static_cast<uint32_t>(netns_.number(raw).value_or(0));
-    if (!out.netns && skns_) out.netns = static_cast<uint32_t>(skns_.number(raw).value_or(0));
     out.dev = dev_.text(raw);
     // A kprobe reads ifindex, netns and the name through skb->dev (plan/fetchargs.cpp). Where
     // skb->dev is NULL (ip_output's entry, 6.1) every one of those reads faults, and a faulted
@@ -115,6 +114,8 @@ bool PathEventDecoder::decode(std::span<const uint8_t> raw, PathEvent& out) cons
         out.ifindex = 0;
         out.netns = 0;
     }
+    // Without a device (the send path before skb->dev is set) the socket's netns says it.
+    if (!out.netns && skns_) out.netns = static_cast<uint32_t>(skns_.number(raw).value_or(0));
     out.location = location_.number(raw).value_or(0);
     for (const auto& [name, field] : extra_) {
         if (!field) continue;

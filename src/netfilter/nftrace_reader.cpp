@@ -152,6 +152,9 @@ int on_trace_message(const nlmsghdr* header, void* context) {
         event.iif = interface_name(nftnl_trace_get_u32(t, NFTNL_TRACE_IIF));
     if (nftnl_trace_is_set(t, NFTNL_TRACE_OIF))
         event.oif = interface_name(nftnl_trace_get_u32(t, NFTNL_TRACE_OIF));
+    // A rule step without a rule handle names no rule: `nft monitor trace` does not print it.
+    // Debian's 6.12 sends such steps where a chain ends (seen in the guest); 6.1 sends RETURN.
+    if (event.type == NFT_TRACETYPE_RULE && !event.handle) return MNL_CB_OK;
     event.network_header = bytes_of(t, NFTNL_TRACE_NETWORK_HEADER);
     event.transport_header = bytes_of(t, NFTNL_TRACE_TRANSPORT_HEADER);
     on_event(event);

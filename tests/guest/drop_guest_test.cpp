@@ -8,12 +8,6 @@
 namespace ftnt::test {
 namespace {
 
-// Whether this kernel's skb:kfree_skb carries a reason field (5.17+), from its format file.
-bool kfree_skb_has_reason() {
-    auto format = shell_output("cat " + tracefs_file("events/skb/kfree_skb/format"));
-    return format.find(" reason;") != std::string::npos;
-}
-
 class DropGuest : public PathGuest {
   protected:
     // --drop -o json around the traffic; the drop objects whose location starts with `where`.

@@ -25,6 +25,12 @@ inline std::string tracefs_file(const char* name) {
     return "";
 }
 
+// Whether this kernel's skb:kfree_skb carries a reason field (5.17+), from its format file.
+inline bool kfree_skb_has_reason() {
+    auto format = shell_output("cat " + tracefs_file("events/skb/kfree_skb/format"));
+    return format.find(" reason;") != std::string::npos;
+}
+
 // Whether the functions and structs of `module` have BTF (so the catalog's points in it get
 // their prototype and offsets): its own /sys/kernel/btf/<module> (module BTF, 5.11+) once it is
 // loaded, or the module is built into vmlinux.

@@ -108,6 +108,9 @@ class NftablesGuest : public PathGuest {
 };
 
 TEST_F(NftablesGuest, RuleDropIsDropAndSaysWhereTheChainIsNamed) {
+    if (!module_has_btf("nf_tables"))
+        GTEST_SKIP()
+            << "nf_tables has no BTF here (module BTF came in 5.11): no nft_do_chain point";
     NetnsPair ns("nftdrop");
     user_chain_ruleset(ns);
     auto lines = run({"--addr", NetnsPair::kAddrA, "-p", "icmp", "-t", "netfilter,life"},
@@ -156,8 +159,7 @@ TEST_F(NftablesGuest, StepsOnTheirOwnCarryNoTimeOfOurs) {
     auto lines = run({"--iptables-trace", "--steps-only", "--netns", ns.b(), "-p", "icmp"},
                      [&] { ping(ns.a(), NetnsPair::kAddrB, 2); });
     int steps = 0;
-    for (const auto& line : lines) {
-        auto object = parse_json_line(line);
+    for (const auto& object : lines) {
         if (object.value("type", "") != "trace" || object.value("backend", "") != "nft") continue;
         ++steps;
         // nf_tables trace messages carry no time: one would be when ftnettrace read them.
