@@ -55,16 +55,18 @@ class PathGuest : public ::testing::Test {
         EXPECT_EQ(probes.find("ftnettrace"), std::string::npos) << "left behind:\n" << probes;
     }
 
-    // Runs the tool with `args` (JSON output), makes the traffic, stops it with SIGINT; every
-    // output line parsed (a line that is not a JSON object fails the test).
+    // Runs the tool with `args` (JSON output), makes the traffic, stops it with SIGINT and
+    // waits `exit_seconds` for it to end; every output line parsed (a line that is not a JSON
+    // object fails the test).
     std::vector<nlohmann::json> run(std::vector<std::string> args,
-                                    const std::function<void()>& traffic) {
+                                    const std::function<void()>& traffic, int exit_seconds = 60) {
         args.insert(args.begin(), {"-o", "json"});
         ToolRun tool(args);
         EXPECT_TRUE(tool.wait_ready(kAttachSeconds)) << tool.stderr_text();
         traffic();
         usleep(1'500'000);  // TCG is slow: let the last events reach the ring
-        EXPECT_EQ(tool.stop(SIGINT), 0) << tool.stderr_text();
+        ::kill(tool.pid(), SIGINT);
+        EXPECT_EQ(tool.wait_exit(exit_seconds), 0) << tool.stderr_text();
         stderr_ = tool.stderr_text();
         return parse_json_lines(tool.stdout_text());
     }

@@ -77,13 +77,6 @@ class NftMonitor {
     std::string out_, pid_file_;
 };
 
-std::vector<nlohmann::json> packet_objects(const std::vector<nlohmann::json>& objects) {
-    std::vector<nlohmann::json> out;
-    for (const auto& object : objects)
-        if (object.value("type", "") == "packet") out.push_back(object);
-    return out;
-}
-
 class NftablesGuest : public PathGuest {
   protected:
     void SetUp() override {
@@ -91,20 +84,9 @@ class NftablesGuest : public PathGuest {
         if (IsSkipped()) return;
         if (shell("command -v nft >/dev/null 2>&1") != 0) GTEST_SKIP() << "nft is needed";
     }
-    // As PathGuest::run, with more time to stop: under emulation on a loaded machine the
-    // first source line of a module address (nf_tables.ko's debug info) takes seconds.
-    std::vector<nlohmann::json> run(std::vector<std::string> args,
-                                    const std::function<void()>& traffic) {
-        args.insert(args.begin(), {"-o", "json"});
-        ToolRun tool(args);
-        EXPECT_TRUE(tool.wait_ready(kAttachSeconds)) << tool.stderr_text();
-        traffic();
-        usleep(1'500'000);
-        ::kill(tool.pid(), SIGINT);
-        EXPECT_EQ(tool.wait_exit(120), 0) << tool.stderr_text();
-        stderr_ = tool.stderr_text();
-        return parse_json_lines(tool.stdout_text());
-    }
+    // Under emulation on a loaded machine the first source line of a module address
+    // (nf_tables.ko's debug info) takes seconds: more time to stop.
+    static constexpr int kExitSeconds = 120;
 };
 
 TEST_F(NftablesGuest, RuleDropIsDropAndSaysWhereTheChainIsNamed) {
@@ -114,9 +96,9 @@ TEST_F(NftablesGuest, RuleDropIsDropAndSaysWhereTheChainIsNamed) {
     NetnsPair ns("nftdrop");
     user_chain_ruleset(ns);
     auto lines = run({"--addr", NetnsPair::kAddrA, "-p", "icmp", "-t", "netfilter,life"},
-                     [&] { ping(ns.a(), NetnsPair::kAddrB, 2); });
+                     [&] { ping(ns.a(), NetnsPair::kAddrB, 2); }, kExitSeconds);
     std::vector<std::string> verdicts;
-    for (const auto& p : packet_objects(lines))
+    for (const auto& p : packets(lines))
         for (const auto& e : p["events"])
             if (e.value("func", "") == "nft_do_chain") verdicts.push_back(e.value("verdict", ""));
     bool drop = false;
@@ -135,11 +117,11 @@ TEST_F(NftablesGuest, StepsAreThoseNftMonitorPrintsAndOwnTableIsNotInThePath) {
     user_chain_ruleset(ns);
     NftMonitor monitor(ns);
     auto lines = run({"--iptables-trace", "--netns", ns.b(), "-p", "icmp", "-t", "netfilter,life"},
-                     [&] { ping(ns.a(), NetnsPair::kAddrB, 2); });
+                     [&] { ping(ns.a(), NetnsPair::kAddrB, 2); }, kExitSeconds);
     usleep(1'000'000);
     monitor.stop();
     std::vector<Step> ours;
-    for (const auto& p : packet_objects(lines)) {
+    for (const auto& p : packets(lines)) {
         for (const auto& e : p["events"])
             EXPECT_FALSE(e.value("table", "").starts_with("ftnettrace"))
                 << "the run's own trace table in the path: " << e.dump();
@@ -157,7 +139,7 @@ TEST_F(NftablesGuest, StepsOnTheirOwnCarryNoTimeOfOurs) {
     NetnsPair ns("nftts");
     user_chain_ruleset(ns);
     auto lines = run({"--iptables-trace", "--steps-only", "--netns", ns.b(), "-p", "icmp"},
-                     [&] { ping(ns.a(), NetnsPair::kAddrB, 2); });
+                     [&] { ping(ns.a(), NetnsPair::kAddrB, 2); }, kExitSeconds);
     int steps = 0;
     for (const auto& object : lines) {
         if (object.value("type", "") != "trace" || object.value("backend", "") != "nft") continue;

@@ -62,19 +62,22 @@ void tcp_connect(const std::string& netns, const std::string& address, int port)
     });
 }
 
-void tcp_close_with_unread_data(const std::string& server_ns, const std::string& client_ns,
-                                const std::string& address, int port) {
+// Forks a server that listens on address:port inside the server namespace, accepts one
+// connection and hands it to `serve`; once it listens, a client in the client namespace
+// connects and runs `talk`. Both sides are bounded by `seconds`; throws when either fails.
+void tcp_exchange(const TcpEnds& ends, const std::function<bool(int)>& serve,
+                  const std::function<bool(int)>& talk) {
     int ready[2];
     if (::pipe2(ready, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
     pid_t server = ::fork();
     if (server < 0) throw std::runtime_error("fork failed");
     if (server == 0) {
         ::close(ready[0]);
-        int fd = ::open(("/run/netns/" + server_ns).c_str(), O_RDONLY | O_CLOEXEC);
+        int fd = ::open(("/run/netns/" + ends.server_ns).c_str(), O_RDONLY | O_CLOEXEC);
         if (fd < 0 || ::setns(fd, CLONE_NEWNET) != 0) ::_exit(3);
-        ::alarm(5);
+        ::alarm(ends.seconds);
         sockaddr_storage at;
-        socklen_t length = fill_address(address, port, at);
+        socklen_t length = fill_address(ends.address, ends.port, at);
         int listener = ::socket(at.ss_family, SOCK_STREAM, 0);
         int one = 1;
         ::setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
@@ -83,10 +86,8 @@ void tcp_close_with_unread_data(const std::string& server_ns, const std::string&
             ::_exit(4);
         if (::write(ready[1], "r", 1) != 1) ::_exit(5);
         int connection = ::accept(listener, nullptr, nullptr);
-        if (connection < 0) ::_exit(6);
-        pollfd data{connection, POLLIN, 0};
-        if (::poll(&data, 1, 3000) != 1) ::_exit(7);
-        ::close(connection);  // data unread: the kernel answers with a reset
+        if (connection < 0 || !serve(connection)) ::_exit(6);
+        ::close(connection);
         ::close(listener);
         ::_exit(0);
     }
@@ -97,15 +98,13 @@ void tcp_close_with_unread_data(const std::string& server_ns, const std::string&
     ::close(ready[0]);
     std::string client_failed;
     if (listening) try {
-            in_namespace(client_ns, [&] {
+            in_namespace(ends.client_ns, [&] {
+                ::alarm(ends.seconds);
                 sockaddr_storage to;
-                socklen_t length = fill_address(address, port, to);
+                socklen_t length = fill_address(ends.address, ends.port, to);
                 int s = ::socket(to.ss_family, SOCK_STREAM, 0);
-                if (::connect(s, reinterpret_cast<sockaddr*>(&to), length) != 0) ::_exit(4);
-                char payload[16] = "ftnettrace-test";
-                if (::send(s, payload, sizeof payload, 0) != sizeof payload) ::_exit(5);
-                pollfd reset{s, POLLIN, 0};
-                ::poll(&reset, 1, 2000);  // the reset arrives
+                if (::connect(s, reinterpret_cast<sockaddr*>(&to), length) != 0) ::_exit(7);
+                if (!talk(s)) ::_exit(8);
                 ::close(s);
             });
         } catch (const std::exception& error) {
@@ -115,7 +114,24 @@ void tcp_close_with_unread_data(const std::string& server_ns, const std::string&
     ::waitpid(server, &status, 0);
     if (!client_failed.empty()) throw std::runtime_error(client_failed);
     if (!listening || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
-        throw std::runtime_error("the unread-data connection in " + server_ns + " failed");
+        throw std::runtime_error("tcp exchange between " + ends.client_ns + " and " +
+                                 ends.server_ns + " failed");
+}
+
+void tcp_close_with_unread_data(const std::string& server_ns, const std::string& client_ns,
+                                const std::string& address, int port) {
+    auto close_unread = [](int connection) {
+        pollfd data{connection, POLLIN, 0};
+        return ::poll(&data, 1, 3000) == 1;  // then closed unread: the kernel sends a reset
+    };
+    auto send_and_wait_reset = [](int s) {
+        char payload[16] = "ftnettrace-test";
+        if (::send(s, payload, sizeof payload, 0) != sizeof payload) return false;
+        pollfd reset{s, POLLIN, 0};
+        ::poll(&reset, 1, 2000);
+        return true;
+    };
+    tcp_exchange({server_ns, client_ns, address, port, 5}, close_unread, send_and_wait_reset);
 }
 
 void udp_send(const std::string& netns, const std::string& address, int port, int count,
@@ -205,63 +221,24 @@ void tcp_segment(const std::string& netns, const std::string& saddr, const std::
 
 void tcp_session(const std::string& server_netns, const std::string& client_netns,
                  const std::string& address, int port, int exchanges) {
-    int ready[2];
-    if (::pipe(ready) != 0) throw std::runtime_error("pipe failed");
-    pid_t server = ::fork();
-    if (server < 0) throw std::runtime_error("fork failed");
-    if (server == 0) {
-        ::close(ready[0]);
-        int fd = ::open(("/run/netns/" + server_netns).c_str(), O_RDONLY | O_CLOEXEC);
-        if (fd < 0 || ::setns(fd, CLONE_NEWNET) != 0) ::_exit(3);
-        ::alarm(15);
-        sockaddr_storage at;
-        socklen_t length = fill_address(address, port, at);
-        int listener = ::socket(at.ss_family, SOCK_STREAM, 0);
-        int one = 1;
-        ::setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-        if (::bind(listener, reinterpret_cast<sockaddr*>(&at), length) != 0 ||
-            ::listen(listener, 1) != 0)
-            ::_exit(4);
-        (void)!::write(ready[1], "1", 1);
-        int c = ::accept(listener, nullptr, nullptr);
+    auto echo = [exchanges](int connection) {
         char buffer[100];
         for (int i = 0; i < exchanges; ++i) {
-            ssize_t n = ::read(c, buffer, sizeof buffer);
-            if (n <= 0 || ::write(c, buffer, static_cast<size_t>(n)) != n) ::_exit(5);
+            ssize_t n = ::read(connection, buffer, sizeof buffer);
+            if (n <= 0 || ::write(connection, buffer, static_cast<size_t>(n)) != n) return false;
         }
-        ::close(c);
-        ::_exit(0);
-    }
-    ::close(ready[1]);
-    char byte = 0;
-    bool listening = ::read(ready[0], &byte, 1) == 1;
-    ::close(ready[0]);
-    bool client_ok = false;
-    if (listening) {
-        try {
-            in_namespace(client_netns, [&] {
-                ::alarm(15);
-                sockaddr_storage to;
-                socklen_t length = fill_address(address, port, to);
-                int s = ::socket(to.ss_family, SOCK_STREAM, 0);
-                if (::connect(s, reinterpret_cast<sockaddr*>(&to), length) != 0) ::_exit(6);
-                char buffer[100];
-                for (int i = 0; i < exchanges; ++i) {
-                    if (::write(s, "ftnettrace", 10) != 10 || ::read(s, buffer, sizeof buffer) <= 0)
-                        ::_exit(7);
-                    ::usleep(200'000);
-                }
-                ::close(s);
-            });
-            client_ok = true;
-        } catch (const std::runtime_error&) {
+        return true;
+    };
+    auto talk = [exchanges](int s) {
+        char buffer[100];
+        for (int i = 0; i < exchanges; ++i) {
+            if (::write(s, "ftnettrace", 10) != 10 || ::read(s, buffer, sizeof buffer) <= 0)
+                return false;
+            ::usleep(200'000);
         }
-    }
-    int status = 0;
-    ::waitpid(server, &status, 0);
-    if (!client_ok || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
-        throw std::runtime_error("tcp session between " + client_netns + " and " + server_netns +
-                                 " failed");
+        return true;
+    };
+    tcp_exchange({server_netns, client_netns, address, port, 15}, echo, talk);
 }
 
 }  // namespace ftnt::test

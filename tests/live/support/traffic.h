@@ -2,9 +2,22 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 
 namespace ftnt::test {
+
+struct TcpEnds {
+    std::string server_ns;
+    std::string client_ns;
+    std::string address;  // the server's
+    int port;
+    unsigned seconds;  // bound on each side
+};
+// A server in ends.server_ns accepts one connection on address:port and runs `serve` on it; a
+// client in ends.client_ns connects and runs `talk`. Throws when either side fails or times out.
+void tcp_exchange(const TcpEnds& ends, const std::function<bool(int)>& serve,
+                  const std::function<bool(int)>& talk);
 
 // A TCP connect (one SYN, answered by a reset from a closed port). Returns when done or after 3 s.
 void tcp_connect(const std::string& netns, const std::string& address, int port);
