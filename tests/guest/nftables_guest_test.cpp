@@ -95,8 +95,9 @@ TEST_F(NftablesGuest, RuleDropIsDropAndSaysWhereTheChainIsNamed) {
             << "nf_tables has no BTF here (module BTF came in 5.11): no nft_do_chain point";
     NetnsPair ns("nftdrop");
     user_chain_ruleset(ns);
-    auto lines = run({"--addr", NetnsPair::kAddrA, "-p", "icmp", "-t", "netfilter,life"},
-                     [&] { ping(ns.a(), NetnsPair::kAddrB, 2); }, kExitSeconds);
+    auto lines = run(
+        {"--addr", NetnsPair::kAddrA, "-p", "icmp", "-t", "netfilter,life"},
+        [&] { ping(ns.a(), NetnsPair::kAddrB, 2); }, kExitSeconds);
     std::vector<std::string> verdicts;
     for (const auto& p : packets(lines))
         for (const auto& e : p["events"])
@@ -116,8 +117,9 @@ TEST_F(NftablesGuest, StepsAreThoseNftMonitorPrintsAndOwnTableIsNotInThePath) {
     NetnsPair ns("nftmon");
     user_chain_ruleset(ns);
     NftMonitor monitor(ns);
-    auto lines = run({"--iptables-trace", "--netns", ns.b(), "-p", "icmp", "-t", "netfilter,life"},
-                     [&] { ping(ns.a(), NetnsPair::kAddrB, 2); }, kExitSeconds);
+    auto lines = run(
+        {"--iptables-trace", "--netns", ns.b(), "-p", "icmp", "-t", "netfilter,life"},
+        [&] { ping(ns.a(), NetnsPair::kAddrB, 2); }, kExitSeconds);
     usleep(1'000'000);
     monitor.stop();
     std::vector<Step> ours;
@@ -138,8 +140,9 @@ TEST_F(NftablesGuest, StepsAreThoseNftMonitorPrintsAndOwnTableIsNotInThePath) {
 TEST_F(NftablesGuest, StepsOnTheirOwnCarryNoTimeOfOurs) {
     NetnsPair ns("nftts");
     user_chain_ruleset(ns);
-    auto lines = run({"--iptables-trace", "--steps-only", "--netns", ns.b(), "-p", "icmp"},
-                     [&] { ping(ns.a(), NetnsPair::kAddrB, 2); }, kExitSeconds);
+    auto lines = run(
+        {"--iptables-trace", "--steps-only", "--netns", ns.b(), "-p", "icmp"},
+        [&] { ping(ns.a(), NetnsPair::kAddrB, 2); }, kExitSeconds);
     int steps = 0;
     for (const auto& object : lines) {
         if (object.value("type", "") != "trace" || object.value("backend", "") != "nft") continue;
