@@ -34,7 +34,7 @@ bool identifier(std::string_view word) {
 }
 
 // The declaration of a field as the kernel writes it: type words (identifiers, "*", and
-// "char[]" after __data_loc/__rel_loc), then NAME or NAME[DIGITS]. libtraceevent 1.7 reads
+// "char[]" after __data_loc/__rel_loc), then NAME, NAME[DIGITS] or NAME[]. libtraceevent 1.7 reads
 // past the line on an unclosed '[' ("void * skbaddr[;"): anything else is refused.
 std::optional<std::string> declared_name(const std::string& declaration) {
     std::vector<std::string_view> words;
@@ -54,7 +54,8 @@ std::optional<std::string> declared_name(const std::string& declaration) {
     auto last = words.back();
     if (auto bracket = last.find('['); bracket != std::string_view::npos) {
         auto digits = last.substr(bracket + 1);
-        if (!digits.ends_with(']') || digits.size() < 2 || digits.size() > 6) return std::nullopt;
+        // NAME[] for a kprobe's array fetcharg (":x8[4]" gives "u8 a[];" on 6.1).
+        if (!digits.ends_with(']') || digits.size() > 6) return std::nullopt;
         digits.remove_suffix(1);
         for (char c : digits)
             if (!std::isdigit(static_cast<unsigned char>(c))) return std::nullopt;

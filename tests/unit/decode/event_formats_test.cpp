@@ -22,7 +22,8 @@ std::string changed(std::string text, const std::string& from, const std::string
 TEST(EventFormatShape, RecordedFormatsPass) {
     for (const char* name :
          {"kernel-6.1/tcp_tcp_receive_reset.format", "kernel-6.18/skb_kfree_skb.format",
-          "kernel-5.10/skb_kfree_skb.format", "kernel-6.1/tcp_tcp_send_reset.format"})
+          "kernel-5.10/skb_kfree_skb.format", "kernel-6.1/tcp_tcp_send_reset.format",
+          "kernel-6.1/kprobe_ip_rcv.format"})
         EXPECT_TRUE(format_shape_ok(test::fixture(name))) << name;
 }
 
@@ -66,6 +67,16 @@ TEST(EventFormatShape, CrashesFoundByTheFuzzerNeverReachLibtraceevent) {
     EXPECT_EQ(reduced->find("UNKNOWN"), std::string::npos) << *reduced;
     EventFormats formats;
     EXPECT_NE(formats.parse(operator_after_else, "tcp"), nullptr);
+}
+
+TEST(EventFormatShape, KprobeFormatKeepsItsFetchargFields) {
+    EventFormats formats;
+    auto* event = formats.parse(test::fixture("kernel-6.1/kprobe_ip_rcv.format"), "ftnttest");
+    ASSERT_NE(event, nullptr);
+    for (const char* name : {"__probe_ip", "skb", "len", "dev", "saddr", "s"})
+        EXPECT_TRUE(FieldRef(event, name)) << name;
+    EXPECT_EQ(FieldRef(event, "saddr").size(), 4u);
+    EXPECT_EQ(FieldRef(event, "dev").offset(), 28u);
 }
 
 TEST(EventFormatShape, LibtraceeventGetsTheFieldsAndTheNumericSymbolTablesOnly) {
