@@ -27,6 +27,7 @@
 #include "discover/tracefs_features.h"
 #include "module_file.h"
 #include "mutator.h"
+#include "netfilter/kmsg_announce.h"
 #include "netfilter/kmsg_lines.h"
 #include "netfilter/nft_trace_decode.h"
 #include "netfilter/nftrace_reader.h"
@@ -236,19 +237,30 @@ TEST(FuzzParsers, KmsgTraceAndLogLines) {
         "PROTO=ICMPv6 TYPE=128 CODE=0 ID=6028 SEQ=1 \n",
         "7,412,6014985657,-;ftnettrace-invalid: IN=ftntmb OUT= SRC=192.0.2.1 DST=192.0.2.2 "
         "LEN=40 TOS=0x00 PREC=0x00 TTL=64 ID=0 DF PROTO=TCP SPT=40000 DPT=7200 SEQ=0 ACK=0 "
-        "WINDOW=0 RES=0x00 SYN FIN URGP=0 \n"};
-    int cases = 0;
+        "WINDOW=0 RES=0x00 SYN FIN URGP=0 \n",
+        // The LOG line of a run's announcing rule (6.18, 2026-11-27, kmsg_announce_test.cpp).
+        "7,530,12688495593,-;ftnettrace:B1 IN= OUT=lo SRC=127.0.0.77 DST=127.0.0.77 LEN=84 "
+        "TOS=0x00 PREC=0x00 TTL=64 ID=22023 DF PROTO=ICMP TYPE=8 CODE=0 ID=27703 SEQ=1 \n",
+        "4,531,12688497574,-;TRACE: raw:OUTPUT:policy:3 IN= OUT=lo SRC=127.0.0.77 "
+        "DST=127.0.0.77 LEN=84 TOS=0x00 PREC=0x00 TTL=64 ID=22023 DF PROTO=ICMP TYPE=8 CODE=0 "
+        "ID=27703 SEQ=1 UID=0 GID=0 \n"};
+    netfilter::AnnouncedPackets announced(5'000'000, 1024);
+    int cases = 0, kept = 0;
     for (; cases < 20000; ++cases) {
         auto raw = m.mutate(m.pick(recorded));
         if (auto record = netfilter::parse_kmsg_record(raw)) {
-            netfilter::parse_trace_line(record->message);
+            if (auto line = netfilter::parse_trace_line(record->message))
+                kept += announced.announced(line->packet, record->time_us);
             netfilter::parse_prefixed_log(record->message, "ftnettrace-invalid: ");
+            if (auto packet = netfilter::parse_prefixed_log(record->message, "ftnettrace:B1 "))
+                announced.announce(*packet, record->time_us);
         }
         netfilter::parse_trace_line(raw);
         netfilter::tagged_pid(raw);
         netfilter::split_save_line(raw);
     }
-    std::cerr << "kmsg lines: " << cases << " cases\n";
+    EXPECT_LE(announced.size(), 1024u);
+    std::cerr << "kmsg lines: " << cases << " cases, " << kept << " TRACE lines announced\n";
     EXPECT_LT(peak_rss_mb(), kMaxRssMb);
 }
 
