@@ -287,6 +287,9 @@ TEST_P(NetfilterLegacyNamespaces, PingOnLoShowsOnlyInTheRunOfItsNamespace) {
     EXPECT_GT(on_lo(in_a), 0) << in_a.stdout_text();
     EXPECT_EQ(on_lo(in_b), 0) << "namespace a's pings in b's run:\n" << in_b.stdout_text();
     EXPECT_GT(foreign_lines(in_b.stderr_text()), 0u) << in_b.stderr_text();
+    std::cerr << "steps on lo: " << on_lo(in_a) << " in a's run, " << on_lo(in_b)
+              << " in b's; TRACE lines b dropped as another namespace's: "
+              << foreign_lines(in_b.stderr_text()) << "\n";
     EXPECT_EQ(in_b.stderr_text().find("names no namespace"), std::string::npos);
     EXPECT_EQ(our_traces(ns_->a()), "");
 }
