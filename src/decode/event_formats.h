@@ -16,6 +16,10 @@ namespace ftnt {
 // Whether `text` has the shape of a tracefs format file (name, ID, format:, field lines, one
 // print fmt line with balanced brackets and quotes).
 bool format_shape_ok(const std::string& text);
+// What libtraceevent is given of a format file of that shape: its header and field lines, and
+// a print fmt holding only the __print_symbolic tables of numeric values (drop reasons);
+// nullopt when the shape is wrong.
+std::optional<std::string> reduced_format(const std::string& text);
 
 class EventFormats {
   public:

@@ -52,7 +52,8 @@ void refuse_path_flags(const Options& o) {
 std::string lost_text(const FirewallCounts& c) {
     std::ostringstream out;
     out << c.kmsg_lost << " kernel log records lost, " << c.netlink_overruns
-        << " trace socket overruns";
+        << " trace socket overruns, " << c.foreign_trace_lines
+        << " TRACE lines of other namespaces dropped";
     return out.str();
 }
 

@@ -588,8 +588,9 @@ int run_path_mode(const Options& o) {
         std::cerr << "ftnettrace: " << c.steps << " firewall steps (" << pipeline.joined_steps()
                   << " joined to packets), " << c.invalid << " invalid packets, " << c.kmsg_lost
                   << " kernel log records lost, " << c.netlink_overruns
-                  << " trace socket overruns, " << c.rules << " rules and " << c.tables
-                  << " tables removed\n";
+                  << " trace socket overruns, " << c.foreign_trace_lines
+                  << " TRACE lines of other namespaces dropped, " << c.rules << " rules and "
+                  << c.tables << " tables removed\n";
     }
     return end.exit_code;
 }

@@ -13,6 +13,7 @@
 #include "decode/packet_tuple.h"
 #include "discover/netns.h"
 #include "netfilter/command.h"
+#include "netfilter/kmsg_announce.h"
 #include "netfilter/kmsg_lines.h"
 #include "netfilter/match_args.h"
 #include "netfilter/nft_trace_decode.h"
@@ -102,9 +103,11 @@ std::string joined(const std::vector<std::string>& parts) {
 // Turns kernel log records and nf_tables trace messages into the steps of our packets.
 class StepSource {
   public:
-    StepSource(const filters::PacketFilter& filter, bool legacy_trace, bool log_invalid,
-               bool nft_trace)
+    // `announce_prefix`: of the run's LOG rules beside its legacy TRACE rules.
+    StepSource(const filters::PacketFilter& filter, std::string announce_prefix, bool legacy_trace,
+               bool log_invalid, bool nft_trace)
         : filter_(filter),
+          announce_prefix_(std::move(announce_prefix)),
           legacy_trace_(legacy_trace),
           log_invalid_(log_invalid),
           nft_trace_(nft_trace) {
@@ -114,7 +117,16 @@ class StepSource {
     void on_kmsg(const KmsgRecord& record, const FirewallTrace::OnStep& on_step,
                  const FirewallTrace::OnInvalid& on_invalid) {
         if (legacy_trace_) {
+            if (auto packet = parse_prefixed_log(record.message, announce_prefix_)) {
+                announced_.announce(*packet, record.time_us);
+                return;
+            }
             if (auto line = parse_trace_line(record.message)) {
+                // Not announced by our LOG rule: a packet of another namespace (or rule).
+                if (!announced_.announced(line->packet, record.time_us)) {
+                    ++foreign;
+                    return;
+                }
                 if (!ours(line->packet)) return;
                 TraceStep step;
                 step.time_ns = record.time_us * 1000;
@@ -161,7 +173,7 @@ class StepSource {
         on_step(step);
     }
 
-    uint64_t steps = 0, invalid = 0;
+    uint64_t steps = 0, invalid = 0, foreign = 0;
 
   private:
     bool ours(const PacketInfo& packet) {
@@ -171,6 +183,8 @@ class StepSource {
     }
 
     filters::PacketFilter filter_;
+    std::string announce_prefix_;
+    AnnouncedPackets announced_;
     bool legacy_trace_, log_invalid_, nft_trace_;
     RuleBook book_;
     InterfaceNames interfaces_;
@@ -207,10 +221,15 @@ FirewallTrace::FirewallTrace(RunState& state, const Options& options,
     if (nft_trace) nftrace_.emplace();
 
     std::vector<std::string> what;
+    std::string prefix = announce_prefix(state_.pid());
     if (legacy_trace) {
         add_trace_rules(state_, legacy_tool(), matches, rules_);
-        what.push_back("iptables-legacy TRACE (" + std::to_string(rules_.size()) +
-                       " rules in raw PREROUTING/OUTPUT)");
+        auto trace_rules = rules_.size();
+        add_announce_rules(state_, legacy_tool(), matches, prefix, rules_);  // inserted above
+        what.push_back("iptables-legacy TRACE (" + std::to_string(trace_rules) +
+                       " rules in raw PREROUTING/OUTPUT, each under a LOG rule with prefix \"" +
+                       prefix.substr(0, prefix.size() - 1) +
+                       "\" that tells this namespace's packets from others')");
     }
     if (invalid_legacy) {
         auto before = rules_.size();
@@ -235,13 +254,9 @@ FirewallTrace::FirewallTrace(RunState& state, const Options& options,
                            ", no nft command)");
         }
     }
-    source_ = std::make_unique<StepSource>(filter, legacy_trace, options.log_invalid, nft_trace);
+    source_ =
+        std::make_unique<StepSource>(filter, prefix, legacy_trace, options.log_invalid, nft_trace);
     description_ = joined(what) + " [" + backends.why + "]";
-    if (legacy_trace)
-        description_ +=
-            "; the kernel log names no namespace: a TRACE line is taken as this namespace's "
-            "when its devices exist here, so another namespace's traced packets on devices of "
-            "the same name (lo) show too";
 }
 
 FirewallTrace::~FirewallTrace() = default;
@@ -266,6 +281,7 @@ FirewallCounts FirewallTrace::counts() const {
     FirewallCounts c;
     c.steps = source_->steps;
     c.invalid = source_->invalid;
+    c.foreign_trace_lines = source_->foreign;
     c.kmsg_lost = kmsg_ ? kmsg_->lost() : 0;
     c.netlink_overruns = nftrace_ ? nftrace_->overruns() : 0;
     c.rules = rules_.size();

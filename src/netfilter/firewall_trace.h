@@ -27,6 +27,9 @@ namespace ftnt::netfilter {
 
 struct FirewallCounts {
     uint64_t steps = 0, invalid = 0, kmsg_lost = 0, netlink_overruns = 0;
+    // Legacy TRACE lines of packets our LOG rule did not announce: other namespaces' (or
+    // other rules'), dropped.
+    uint64_t foreign_trace_lines = 0;
     std::size_t rules = 0, tables = 0;
 };
 

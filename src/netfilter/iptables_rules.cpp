@@ -1,6 +1,10 @@
 #include "netfilter/iptables_rules.h"
 
+#include <sys/random.h>
+
+#include <cstdio>
 #include <iostream>
+#include <random>
 
 #include "core/errors.h"
 #include "core/text_file.h"
@@ -65,6 +69,33 @@ void add_trace_rules(RunState& state, const IptablesTool& tool,
             rules.push_back(std::make_unique<IptablesRule>(state, tool.command(match.family), "raw",
                                                            chain,
                                                            trace_rule_spec(match, state.pid())));
+}
+
+std::string announce_prefix(int pid) {
+    uint32_t nonce = 0;
+    if (::getrandom(&nonce, sizeof nonce, 0) != static_cast<ssize_t>(sizeof nonce))
+        nonce = static_cast<uint32_t>(std::random_device{}());
+    char hex[9];
+    std::snprintf(hex, sizeof hex, "%08x", nonce);
+    return run_tag(pid) + "." + hex + " ";
+}
+
+std::vector<std::string> announce_rule_spec(const RuleMatch& match, int pid,
+                                            const std::string& prefix) {
+    auto spec = iptables_match_args(match);
+    spec.insert(spec.end(), {"-m", "comment", "--comment", run_tag(pid), "-j", "LOG",
+                             "--log-prefix", prefix, "--log-level", "7", "--log-tcp-sequence"});
+    return spec;
+}
+
+void add_announce_rules(RunState& state, const IptablesTool& tool,
+                        const std::vector<RuleMatch>& matches, const std::string& prefix,
+                        RuleList& rules) {
+    for (const auto& match : matches)
+        for (const char* chain : {"PREROUTING", "OUTPUT"})
+            rules.push_back(
+                std::make_unique<IptablesRule>(state, tool.command(match.family), "raw", chain,
+                                               announce_rule_spec(match, state.pid(), prefix)));
 }
 
 std::vector<std::string> log_invalid_rule_spec(const RuleMatch& match, int pid) {

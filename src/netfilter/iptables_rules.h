@@ -47,6 +47,16 @@ using RuleList = std::vector<std::unique_ptr<IptablesRule>>;
 std::vector<std::string> trace_rule_spec(const RuleMatch& match, int pid);
 void add_trace_rules(RunState& state, const IptablesTool& tool,
                      const std::vector<RuleMatch>& matches, RuleList& rules);
+// The prefix of a run's announcing LOG lines, "ftnettrace:<pid>.<8 hex> " (a random part: two
+// runs in two pid namespaces may share a pid; the kernel keeps at most 29 characters).
+std::string announce_prefix(int pid);
+// A LOG rule (same match, TCP sequence numbers logged as TRACE logs them) above each TRACE
+// rule: its line announces a packet of this namespace before that packet's TRACE lines.
+std::vector<std::string> announce_rule_spec(const RuleMatch& match, int pid,
+                                            const std::string& prefix);
+void add_announce_rules(RunState& state, const IptablesTool& tool,
+                        const std::vector<RuleMatch>& matches, const std::string& prefix,
+                        RuleList& rules);
 // A rate-limited LOG of ctstate INVALID in filter INPUT, FORWARD and OUTPUT.
 inline constexpr const char* kInvalidPrefix = "ftnettrace-invalid: ";
 std::vector<std::string> log_invalid_rule_spec(const RuleMatch& match, int pid);

@@ -80,7 +80,10 @@ int check_trace_attribute(const nlattr* attribute, void* ok) {
         case NFTA_TRACE_LL_HEADER:
         case NFTA_TRACE_NETWORK_HEADER:
         case NFTA_TRACE_TRANSPORT_HEADER:
-            if (mnl_attr_validate(attribute, MNL_TYPE_BINARY) < 0) all_good = false;
+            // libnftnl 1.2.4 ends the process on an empty header too (found by the fuzz suite).
+            if (mnl_attr_validate(attribute, MNL_TYPE_BINARY) < 0 ||
+                mnl_attr_get_payload_len(attribute) == 0)
+                all_good = false;
             break;
         case NFTA_TRACE_IIFTYPE:
         case NFTA_TRACE_OIFTYPE:

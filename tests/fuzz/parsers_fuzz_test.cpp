@@ -12,6 +12,7 @@
 #include <libnftnl/common.h>
 #include <linux/netfilter/nf_tables.h>
 #include <linux/netfilter/nfnetlink.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -26,6 +27,7 @@
 #include "discover/tracefs_features.h"
 #include "module_file.h"
 #include "mutator.h"
+#include "netfilter/kmsg_announce.h"
 #include "netfilter/kmsg_lines.h"
 #include "netfilter/nft_trace_decode.h"
 #include "netfilter/nftrace_reader.h"
@@ -63,6 +65,38 @@ class TempDir {
     std::string path_;
 };
 
+// Runs `parse` on each input in a child process. Returns "" when the child exited 0; else
+// what ended it, with the input it was on saved as `<save_as>-<n>` (the index is kept in
+// shared memory: writing every input to a file first costs more than parsing it).
+template <typename Parse>
+std::string run_in_child(const std::vector<std::string>& inputs, const std::string& save_as,
+                         Parse parse) {
+    auto* current = static_cast<std::size_t*>(::mmap(
+        nullptr, sizeof(std::size_t), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0));
+    if (current == MAP_FAILED) return "mmap failed";
+    *current = 0;
+    pid_t child = ::fork();
+    if (child == 0) {
+        for (std::size_t i = 0; i < inputs.size(); ++i) {
+            *current = i;
+            parse(inputs[i]);
+        }
+        ::_exit(0);
+    }
+    int status = 0;
+    ::waitpid(child, &status, 0);
+    std::size_t at = *current;
+    ::munmap(current, sizeof(std::size_t));
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return "";
+    static int saved = 0;
+    std::string path = save_as + "-" + std::to_string(::getpid()) + "-" + std::to_string(++saved);
+    std::ofstream(path, std::ios::binary) << inputs[at];
+    return (WIFSIGNALED(status) ? "signal " + std::to_string(WTERMSIG(status))
+                                : "exit " + std::to_string(WEXITSTATUS(status))) +
+           " on the input saved as " + path + "; FTNT_FUZZ_SEED=" + std::to_string(seed()) +
+           " repeats it";
+}
+
 TEST(FuzzParsers, CatalogFiles) {
     Mutator m(1);
     auto recorded = files_ending(FTNT_CATALOG, ".def");
@@ -89,57 +123,37 @@ TEST(FuzzParsers, CatalogFiles) {
     EXPECT_LT(peak_rss_mb(), kMaxRssMb);
 }
 
-// Tracepoint formats of 5.10, 6.1 and 6.18 (a kprobe event's format file has the same form).
-// ftnettrace checks a format's shape (format_shape_ok) before libtraceevent parses it; the
-// shape check ran over every case in-process. libtraceevent 1.7 still crashes on some
-// malformed formats that pass it (formats come from the kernel's tracefs only, never from a
-// user's file), so each batch is parsed in a child process: a library crash is counted and
-// its input saved and printed, not taken for a crash of ftnettrace.
+// Tracepoint formats of 5.10, 6.1 and 6.18 (a kprobe event's format file has the same form),
+// mutated, through EventFormats::parse (shape check, then libtraceevent 1.7 on the reduced
+// format). Each batch runs in a child process so that a crash is reported with its input
+// (saved under /tmp) and the seed, and fails the test: the kernel's files are not trusted.
 TEST(FuzzParsers, TracefsFormatFiles) {
     Mutator m(2);
     auto recorded = files_ending(FTNT_FIXTURES, ".format");
     auto readmes = files_ending(FTNT_FIXTURES, "tracefs_README");
     ASSERT_FALSE(recorded.empty());
     for (const auto& text : recorded) EXPECT_TRUE(format_shape_ok(text)) << text;
-    int cases = 0, shaped = 0, library_crashes = 0;
+    int cases = 0, shaped = 0;
     for (int batch = 0; batch < 20; ++batch) {
         std::vector<std::string> inputs;
         for (int i = 0; i < 100; ++i, ++cases) {
-            auto text = m.mutate(m.pick(recorded), m.chance(50) ? 1 : 0);
-            if (format_shape_ok(text)) inputs.push_back(text);
+            inputs.push_back(m.mutate(m.pick(recorded), m.chance(50) ? 1 : 0));
+            shaped += format_shape_ok(inputs.back());
         }
-        shaped += static_cast<int>(inputs.size());
-        std::string last = "/tmp/ftnt-fuzz-format-" + std::to_string(::getpid());
-        pid_t child = ::fork();
-        if (child == 0) {
+        auto failure = run_in_child(inputs, "/tmp/ftnt-fuzz-format", [](const std::string& text) {
             EventFormats formats;
-            for (const auto& text : inputs) {
-                std::ofstream(last) << text;
-                try {
-                    if (tep_event* event = formats.parse(text, "skb"))
-                        DropReasonTable::from_event(event);
-                } catch (const std::exception&) {
-                }
+            try {
+                if (tep_event* event = formats.parse(text, "skb"))
+                    DropReasonTable::from_event(event);
+            } catch (const std::exception&) {
             }
-            ::_exit(0);
-        }
-        int status = 0;
-        ::waitpid(child, &status, 0);
-        if (WIFSIGNALED(status)) {
-            ++library_crashes;
-            std::string kept = last + "-crash-" + std::to_string(library_crashes);
-            std::rename(last.c_str(), kept.c_str());
-            std::cerr << "libtraceevent crashed (signal " << WTERMSIG(status)
-                      << ") on a format that passed the shape check: " << kept << "\n";
-        } else {
-            EXPECT_EQ(WEXITSTATUS(status), 0);
-            std::remove(last.c_str());
-        }
+        });
+        if (!failure.empty())
+            ADD_FAILURE() << "parsing a format file ended the process: " << failure;
     }
     for (int i = 0; i < 500; ++i, ++cases) parse_tracefs_readme(m.mutate(m.pick(readmes), 20));
     std::cerr << "formats and README: " << cases << " cases, " << shaped
-              << " formats passed the shape check and went to libtraceevent, " << library_crashes
-              << " library crashes\n";
+              << " formats passed the shape check and went to libtraceevent\n";
     EXPECT_LT(peak_rss_mb(), kMaxRssMb);
 }
 
@@ -223,19 +237,30 @@ TEST(FuzzParsers, KmsgTraceAndLogLines) {
         "PROTO=ICMPv6 TYPE=128 CODE=0 ID=6028 SEQ=1 \n",
         "7,412,6014985657,-;ftnettrace-invalid: IN=ftntmb OUT= SRC=192.0.2.1 DST=192.0.2.2 "
         "LEN=40 TOS=0x00 PREC=0x00 TTL=64 ID=0 DF PROTO=TCP SPT=40000 DPT=7200 SEQ=0 ACK=0 "
-        "WINDOW=0 RES=0x00 SYN FIN URGP=0 \n"};
-    int cases = 0;
+        "WINDOW=0 RES=0x00 SYN FIN URGP=0 \n",
+        // The LOG line of a run's announcing rule (6.18, 2026-11-27, kmsg_announce_test.cpp).
+        "7,530,12688495593,-;ftnettrace:B1 IN= OUT=lo SRC=127.0.0.77 DST=127.0.0.77 LEN=84 "
+        "TOS=0x00 PREC=0x00 TTL=64 ID=22023 DF PROTO=ICMP TYPE=8 CODE=0 ID=27703 SEQ=1 \n",
+        "4,531,12688497574,-;TRACE: raw:OUTPUT:policy:3 IN= OUT=lo SRC=127.0.0.77 "
+        "DST=127.0.0.77 LEN=84 TOS=0x00 PREC=0x00 TTL=64 ID=22023 DF PROTO=ICMP TYPE=8 CODE=0 "
+        "ID=27703 SEQ=1 UID=0 GID=0 \n"};
+    netfilter::AnnouncedPackets announced(5'000'000, 1024);
+    int cases = 0, kept = 0;
     for (; cases < 20000; ++cases) {
         auto raw = m.mutate(m.pick(recorded));
         if (auto record = netfilter::parse_kmsg_record(raw)) {
-            netfilter::parse_trace_line(record->message);
+            if (auto line = netfilter::parse_trace_line(record->message))
+                kept += announced.announced(line->packet, record->time_us);
             netfilter::parse_prefixed_log(record->message, "ftnettrace-invalid: ");
+            if (auto packet = netfilter::parse_prefixed_log(record->message, "ftnettrace:B1 "))
+                announced.announce(*packet, record->time_us);
         }
         netfilter::parse_trace_line(raw);
         netfilter::tagged_pid(raw);
         netfilter::split_save_line(raw);
     }
-    std::cerr << "kmsg lines: " << cases << " cases\n";
+    EXPECT_LE(announced.size(), 1024u);
+    std::cerr << "kmsg lines: " << cases << " cases, " << kept << " TRACE lines announced\n";
     EXPECT_LT(peak_rss_mb(), kMaxRssMb);
 }
 
@@ -266,10 +291,10 @@ std::string recorded_trace_message() {
     return {buffer.data(), header->nlmsg_len};
 }
 
-// ftnettrace checks message lengths and attribute types before libnftnl parses a message,
-// but libnftnl 1.2 still ends the process ("kernel ABI is broken") on some malformed
-// messages (they come from the kernel only): each batch runs in a child process, and a batch
-// that ends that way is counted and its last input saved and printed.
+// ftnettrace checks message lengths and attribute types and lengths with libmnl before
+// libnftnl parses a message (libnftnl 1.2 ends the process, "kernel ABI is broken", on
+// malformed ones). Each batch runs in a child process: one that does not exit 0 fails the
+// test, with its last input saved and the seed printed.
 TEST(FuzzParsers, NftraceNetlinkMessages) {
     Mutator m(6);
     std::string recorded = recorded_trace_message();
@@ -278,42 +303,25 @@ TEST(FuzzParsers, NftraceNetlinkMessages) {
         recorded.data(), recorded.size(),
         [&](const netfilter::NftTraceEvent& e) { decoded_unmutated += e.table == "filter"; });
     ASSERT_EQ(decoded_unmutated, 1) << "the recorded message itself must decode";
-    int cases = 0, library_exits = 0;
-    std::string last = "/tmp/ftnt-fuzz-nftrace-" + std::to_string(::getpid());
+    int cases = 0;
     for (int batch = 0; batch < 20; ++batch) {
         std::vector<std::string> inputs;
         for (int i = 0; i < 1000; ++i, ++cases)
             inputs.push_back(m.mutate(recorded, 1 + static_cast<int>(m.below(4))));
-        pid_t child = ::fork();
-        if (child == 0) {
-            for (const auto& data : inputs) {
-                std::ofstream(last, std::ios::binary) << data;
-                std::vector<uint64_t> aligned(data.size() / 8 + 1);  // as a netlink buffer is
-                std::memcpy(aligned.data(), data.data(), data.size());
-                netfilter::decode_nftrace_messages(
-                    aligned.data(), data.size(), [&](const netfilter::NftTraceEvent& e) {
-                        netfilter::PacketInfo packet;
-                        netfilter::decode_trace_headers(e.network_header, e.transport_header,
-                                                        packet);
-                        netfilter::nft_verdict_name(e.verdict.value_or(0), e.jump_target);
-                    });
-            }
-            ::_exit(0);
-        }
-        int status = 0;
-        ::waitpid(child, &status, 0);
-        if (WIFEXITED(status) && WEXITSTATUS(status) == 0) continue;
-        ++library_exits;
-        std::string kept = last + "-" + std::to_string(library_exits);
-        std::rename(last.c_str(), kept.c_str());
-        std::cerr << "a netlink message ended the decoding process ("
-                  << (WIFSIGNALED(status) ? "signal " + std::to_string(WTERMSIG(status))
-                                          : "exit " + std::to_string(WEXITSTATUS(status)))
-                  << "): " << kept << "\n";
+        auto failure = run_in_child(inputs, "/tmp/ftnt-fuzz-nftrace", [](const std::string& data) {
+            std::vector<uint64_t> aligned(data.size() / 8 + 1);  // as a netlink buffer is
+            std::memcpy(aligned.data(), data.data(), data.size());
+            netfilter::decode_nftrace_messages(
+                aligned.data(), data.size(), [&](const netfilter::NftTraceEvent& e) {
+                    netfilter::PacketInfo packet;
+                    netfilter::decode_trace_headers(e.network_header, e.transport_header, packet);
+                    netfilter::nft_verdict_name(e.verdict.value_or(0), e.jump_target);
+                });
+        });
+        if (!failure.empty())
+            ADD_FAILURE() << "a netlink message ended the decoding process: " << failure;
     }
-    std::remove(last.c_str());
-    std::cerr << "nftrace messages: " << cases << " cases, " << library_exits
-              << " batches ended by libnftnl\n";
+    std::cerr << "nftrace messages: " << cases << " cases\n";
     EXPECT_LT(peak_rss_mb(), kMaxRssMb);
 }
 

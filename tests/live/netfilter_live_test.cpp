@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <regex>
 #include <thread>
 
 #include "netfilter/rule_text.h"
@@ -245,6 +246,58 @@ TEST_F(NetfilterLive, TwoRunsAtOnceUseTheirOwnTagsAndHandOverTheSysctl) {
     EXPECT_TRUE(wait_for_output(second, "filter:INPUT:rule 1 → DROP")) << second.stdout_text();
     EXPECT_EQ(second.stop(SIGINT), 0);
 }
+
+// Issue 11 item 14: the kernel log names no namespace and lo exists in every one. Two
+// iptables-legacy runs in two namespaces, pings on lo in one: only that run shows steps; the
+// other drops the TRACE lines its LOG rule did not announce, and says how many.
+class NetfilterLegacyNamespaces : public NetfilterLive,
+                                  public ::testing::WithParamInterface<int> {};
+
+uint64_t foreign_lines(const std::string& err) {
+    static const std::regex kCount(R"(, (\d+) TRACE lines of other namespaces dropped)");
+    std::smatch found;
+    return std::regex_search(err, found, kCount) ? std::stoull(found[1].str()) : 0;
+}
+
+TEST_P(NetfilterLegacyNamespaces, PingOnLoShowsOnlyInTheRunOfItsNamespace) {
+    bool v6 = GetParam() == 6;
+    for (const auto& name : {ns_->a(), ns_->b()})
+        ASSERT_EQ(ns_->run(name,
+                           "ip link set lo up && iptables-legacy -A INPUT -p tcp -j ACCEPT "
+                           "&& ip6tables-legacy -A INPUT -p tcp -j ACCEPT"),
+                  0);
+    const char* proto = v6 ? "icmpv6" : "icmp";
+    ToolRun in_a({"--iptables-trace", "--netns", ns_->a(), "-p", proto, "-o", "json"});
+    ASSERT_TRUE(in_a.wait_ready()) << in_a.stderr_text();
+    ToolRun in_b({"--iptables-trace", "--netns", ns_->b(), "-p", proto, "-o", "json"});
+    ASSERT_TRUE(in_b.wait_ready()) << in_b.stderr_text();
+    ping(ns_->a(), v6 ? "::1" : "127.0.0.1", 2);
+    EXPECT_TRUE(wait_for_output(in_a, "\"in\":\"lo\"")) << in_a.stderr_text();
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));  // in_b reads the same lines
+    EXPECT_EQ(in_a.stop(SIGINT), 0) << in_a.stderr_text();
+    EXPECT_EQ(in_b.stop(SIGINT), 0) << in_b.stderr_text();
+    auto on_lo = [](const ToolRun& run) {
+        int steps = 0;
+        for (const auto& step : parse_json_lines(run.stdout_text()))
+            if (step.value("type", "") == "trace" &&
+                (step.value("in", "") == "lo" || step.value("out", "") == "lo"))
+                ++steps;
+        return steps;
+    };
+    EXPECT_GT(on_lo(in_a), 0) << in_a.stdout_text();
+    EXPECT_EQ(on_lo(in_b), 0) << "namespace a's pings in b's run:\n" << in_b.stdout_text();
+    EXPECT_GT(foreign_lines(in_b.stderr_text()), 0u) << in_b.stderr_text();
+    std::cerr << "steps on lo: " << on_lo(in_a) << " in a's run, " << on_lo(in_b)
+              << " in b's; TRACE lines b dropped as another namespace's: "
+              << foreign_lines(in_b.stderr_text()) << "\n";
+    EXPECT_EQ(in_b.stderr_text().find("names no namespace"), std::string::npos);
+    EXPECT_EQ(our_traces(ns_->a()), "");
+}
+
+INSTANTIATE_TEST_SUITE_P(Families, NetfilterLegacyNamespaces, ::testing::Values(4, 6),
+                         [](const ::testing::TestParamInfo<int>& family) {
+                             return "ipv" + std::to_string(family.param);
+                         });
 
 class NetfilterLogInvalid : public NetfilterLive,
                             public ::testing::WithParamInterface<const char*> {};

@@ -283,41 +283,6 @@ TEST_F(OutputSafetyLive, ClosedOutputEndsAnIptablesTraceRunThroughItsTeardown) {
     if (code != 0) shell(std::string(FTNT_BINARY) + " --cleanup >/dev/null 2>&1");
 }
 
-// Item 14: two runs with iptables-legacy in two namespaces; a ping on lo in one. The kernel
-// log line names no namespace and lo exists in both, so the other run cannot tell: it says so.
-TEST_F(OutputSafetyLive, LegacyTraceSaysLinesOnSharedDeviceNamesMayBeAnotherNamespaces) {
-    if (shell("command -v iptables-legacy-save >/dev/null 2>&1") != 0)
-        GTEST_SKIP() << "iptables-legacy is needed";
-    NetnsPair ns("lo2");
-    for (const auto& name : {ns.a(), ns.b()})
-        ASSERT_EQ(ns.run(name, "ip link set lo up && iptables-legacy -A INPUT -p tcp -j ACCEPT"),
-                  0);
-    Launched in_a({"--iptables-trace", "--netns", ns.a(), "-p", "icmp", "-o", "json"}, {});
-    ASSERT_TRUE(in_a.wait_ready()) << in_a.err();
-    Launched in_b({"--iptables-trace", "--netns", ns.b(), "-p", "icmp", "-o", "json"}, {});
-    ASSERT_TRUE(in_b.wait_ready()) << in_b.err();
-    ping(ns.a(), "127.0.0.1", 2);
-    std::this_thread::sleep_for(std::chrono::milliseconds(500));
-    in_a.signal(SIGINT);
-    in_b.signal(SIGINT);
-    EXPECT_EQ(in_a.wait_exit(10), 0) << in_a.err();
-    EXPECT_EQ(in_b.wait_exit(10), 0) << in_b.err();
-    auto on_lo = [](const std::string& out) {
-        int steps = 0;
-        for (const auto& step : parse_json_lines(out))
-            if (step.value("type", "") == "trace" && step.value("in", "") == "lo" &&
-                step.value("daddr", "") == "127.0.0.1")
-                ++steps;
-        return steps;
-    };
-    EXPECT_GT(on_lo(in_a.out()), 0) << in_a.out();
-    // Shown or not by the namespace that did not send them, the run says why it cannot know.
-    for (const Launched* run : {&in_a, &in_b})
-        EXPECT_NE(run->err().find("the kernel log names no namespace"), std::string::npos)
-            << run->err();
-    std::cerr << "steps of ns a's ping in ns b's run: " << on_lo(in_b.out()) << "\n";
-}
-
 // Items 2 and 14's main cost: a reader that never reads, under a drop flood.
 TEST_F(OutputSafetyLive, ReaderThatNeverReadsDoesNotHoldDuration) {
     NetnsPair ns("slow");
