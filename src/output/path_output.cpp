@@ -4,9 +4,9 @@
 #include <map>
 #include <sstream>
 
-#include "netfilter/step_output.h"
 #include "output/append.h"
 #include "output/json_writer.h"
+#include "output/step_output.h"
 
 namespace ftnt {
 namespace {

@@ -27,8 +27,8 @@ std::string common_kernel_filter(const CommonFilterInput& in) {
     // and an skb with neither (0) is let through.
     if (in.netns) {
         std::string id = std::to_string(in.netns);
-        clauses.push_back(in.socket_netns ? "netns == " + id + " || (netns == 0 && (skns == " +
-                                                id + " || skns == 0))"
+        clauses.push_back(in.socket_netns ? "netns == " + id + " || (netns == 0 && (skns == " + id +
+                                                " || skns == 0))"
                                           : "netns == " + id + " || netns == 0");
     }
     if (!in.pkt_len.empty() && in.has_len) clauses.push_back(length_clause(in.pkt_len));

@@ -8,8 +8,8 @@
 namespace ftnt {
 
 DropPipeline::DropPipeline(DropPipelineOptions options, const DropPlan& plan,
-                           const DropReasonTable& reasons, DropDecoder decoder,
-                           AddressNamer& namer, OutputFormat& output, DropAttachment& attachment,
+                           const DropReasonTable& reasons, DropDecoder decoder, AddressNamer& namer,
+                           OutputFormat& output, DropAttachment& attachment,
                            std::unique_ptr<SummaryCounters> counters)
     : options_(options),
       plan_(plan),

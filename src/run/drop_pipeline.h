@@ -13,13 +13,13 @@
 #include "output/output.h"
 #include "plan/drop_plan.h"
 #include "read/perf_record.h"
+#include "read/summary_counters.h"
 #include "run/drop_attachment.h"
 #include "run/run_loop.h"
 #include "track/comm_cache.h"
 #include "track/drop_point_join.h"
 #include "track/drop_summary.h"
 #include "track/skb_tuple_join.h"
-#include "track/summary_counters.h"
 
 namespace ftnt {
 

@@ -78,8 +78,9 @@ void PathPipeline::on_event(PathEvent event, const AttachedProbe& probe) {
 void PathPipeline::after_read(bool last) {
     if (last) tracker_.flush_all();
     if (!firewall_) return;
-    firewall_->drain([this](const netfilter::TraceStep& step) { on_step(step); },
-                     [this](const netfilter::InvalidEvent& event) { steps_alone_->invalid(event); });
+    firewall_->drain(
+        [this](const netfilter::TraceStep& step) { on_step(step); },
+        [this](const netfilter::InvalidEvent& event) { steps_alone_->invalid(event); });
     release_waiting(last);
 }
 

@@ -8,8 +8,8 @@
 #include "decode/drop_reasons.h"
 #include "decode/inferred_reason.h"
 #include "netfilter/firewall_trace.h"
-#include "netfilter/step_output.h"
 #include "output/path_naming.h"
+#include "output/step_output.h"
 #include "run/path_attachment.h"
 #include "run/run_loop.h"
 #include "track/comm_cache.h"
@@ -20,9 +20,9 @@
 namespace ftnt {
 
 struct PathPipelineOptions {
-    bool basic = false;           // --basic: one line an event
-    uint64_t count = 0;           // --count: packets (events with --basic) shown; 0: all
-    double min_latency_ms = 0;    // --min-latency
+    bool basic = false;         // --basic: one line an event
+    uint64_t count = 0;         // --count: packets (events with --basic) shown; 0: all
+    double min_latency_ms = 0;  // --min-latency
 };
 
 class PathPipeline : public RunStages {

@@ -5,8 +5,8 @@
 #include <cstdint>
 
 #include "netfilter/firewall_trace.h"
-#include "netfilter/step_output.h"
 #include "output/output_sink.h"
+#include "output/step_output.h"
 #include "run/run_loop.h"
 
 namespace ftnt {
