@@ -2,6 +2,7 @@
 #pragma once
 
 #include "decode/address_namer.h"
+#include "decode/netfilter_fields.h"
 #include "output/path_output.h"
 #include "track/comm_cache.h"
 
