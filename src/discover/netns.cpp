@@ -11,6 +11,8 @@
 namespace ftnt {
 namespace {
 
+constexpr uint64_t kPidMaxLimit = 4u << 20;  // PID_MAX_LIMIT on 64-bit
+
 std::optional<uint32_t> inode_of(const std::string& path) {
     struct stat st;
     if (::stat(path.c_str(), &st) != 0) return std::nullopt;
@@ -19,19 +21,40 @@ std::optional<uint32_t> inode_of(const std::string& path) {
 
 }  // namespace
 
+NetnsName parse_netns(const std::string& text) {
+    NetnsName name;
+    name.text = text;
+    if (text.empty()) return name;
+    bool digits = text.find_first_not_of("0123456789") == std::string::npos;
+    if (!digits) {
+        if (text.find('/') != std::string::npos)
+            throw UsageError("--netns: '" + text + "' is not a name under /run/netns");
+        name.kind = NetnsName::Kind::name;
+        return name;
+    }
+    // A namespace inode is far above any pid (init_net is 4026531833 on 6.18).
+    uint64_t value = 0;
+    auto parsed = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (parsed.ec != std::errc() || value > 0xffffffffull)
+        throw UsageError("--netns: '" + shown_value(text) +
+                         "' is out of range (an inode or pid is at most 4294967295)");
+    name.kind = value > kPidMaxLimit ? NetnsName::Kind::inode : NetnsName::Kind::pid;
+    name.number = static_cast<uint32_t>(value);
+    return name;
+}
+
 uint32_t netns_inode(const std::string& text) {
-    bool digits = !text.empty() && text.find_first_not_of("0123456789") == std::string::npos;
-    if (digits) {
-        // A namespace inode is far above any pid (pid_max is at most 2^22; init_net is
-        // 4026531833 on 6.18), so a number above pid_max is an inode, else a pid.
-        uint64_t value = 0;
-        auto parsed = std::from_chars(text.data(), text.data() + text.size(), value);
-        if (parsed.ec != std::errc() || value > 0xffffffffull)
-            throw UsageError("--netns: '" + shown_value(text) +
-                             "' is out of range (an inode or pid is at most 4294967295)");
-        if (value > 4194304ull) return static_cast<uint32_t>(value);
-        if (auto inode = inode_of("/proc/" + text + "/ns/net")) return *inode;
-        throw UsageError("--netns: no process " + text);
+    NetnsName name = parse_netns(text);
+    switch (name.kind) {
+        case NetnsName::Kind::current:
+            return current_netns_inode();
+        case NetnsName::Kind::inode:
+            return name.number;
+        case NetnsName::Kind::pid:
+            if (auto inode = inode_of("/proc/" + text + "/ns/net")) return *inode;
+            throw UsageError("--netns: no process " + text);
+        case NetnsName::Kind::name:
+            break;
     }
     if (auto inode = inode_of("/run/netns/" + text)) return *inode;
     throw UsageError("--netns: '" + text +

@@ -1,8 +1,5 @@
 #include "modes/netfilter_mode.h"
 
-#include <poll.h>
-
-#include <chrono>
 #include <iomanip>
 #include <iostream>
 #include <sstream>
@@ -17,15 +14,13 @@
 #include "netfilter/firewall_trace.h"
 #include "netfilter/namespace.h"
 #include "netfilter/run_state.h"
-#include "netfilter/step_output.h"
-#include "output/output_sink.h"
 #include "plan/user_filter.h"
+#include "run/step_pipeline.h"
 
 namespace ftnt {
 namespace {
 
 using namespace netfilter;
-using Clock = std::chrono::steady_clock;
 
 void refuse_if(bool given, const char* flag, const char* why) {
     if (given) throw UsageError(std::string(flag) + why);
@@ -62,11 +57,10 @@ int run_steps_alone(const Options& options) {
     refuse_path_flags(options);
     auto filter = packet_filter_of(options);
     NetnsTarget target = resolve_netns(options.netns);
-    auto start = Clock::now();
     FirewallCounts counts;
-    uint64_t passed = 0;  // steps given to the output
     OutputSink sink(STDOUT_FILENO);
     OutputEnd end;
+    double seconds = 0;
     {
         StopSignal stop;
         RunState run_state(static_cast<int>(::getpid()));
@@ -77,34 +71,12 @@ int run_steps_alone(const Options& options) {
         std::cerr << "ftnettrace: tracing netfilter for " << filter_text(options) << " in netns "
                   << target.label << " (" << target.inode << "): " << firewall.description()
                   << "; Ctrl-C to stop\n";
-        auto below_limit = [&] { return !options.count || passed < options.count; };
-        auto on_step = [&](const TraceStep& step) {
-            if (!below_limit()) return;
-            output->step(step);
-            ++passed;
-        };
-        auto on_invalid = [&](const InvalidEvent& event) {
-            if (!below_limit()) return;
-            output->invalid(event);
-            ++passed;
-        };
-        while (!stop.requested()) {
-            pollfd fds[3] = {{stop.wake_fd(), POLLIN, 0},
-                             {firewall.kmsg_fd(), POLLIN, 0},
-                             {firewall.nftrace_fd(), POLLIN, 0}};
-            ::poll(fds, 3, 200);
-            firewall.drain(on_step, on_invalid);
-            sink.flush();
-            if (sink.stopped() || !below_limit()) stop.request();
-            if (options.duration_seconds > 0 &&
-                std::chrono::duration<double>(Clock::now() - start).count() >=
-                    options.duration_seconds)
-                stop.request();
-        }
-        // What arrived before the stop still counts.
-        firewall.drain(on_step, on_invalid);
+        StepPipeline pipeline(firewall, *output, sink, options.count);
+        RunLoop loop(stop, sink, {options.duration_seconds});
+        loop.run(nullptr, {firewall.kmsg_fd(), firewall.nftrace_fd()}, pipeline);
         end = finish_output(sink);
         counts = firewall.counts();
+        seconds = loop.seconds();
         // Teardown: rules and table (in the target namespace), then the namespace, then the
         // sysctls, then the state file.
     }
@@ -112,8 +84,7 @@ int run_steps_alone(const Options& options) {
     std::cerr << "ftnettrace: " << counts.steps << " trace steps and " << counts.invalid
               << " invalid packets seen, " << sink.shown() << " shown, " << lost_text(counts)
               << ", " << counts.rules << " rules and " << counts.tables << " tables removed, "
-              << std::fixed << std::setprecision(2)
-              << std::chrono::duration<double>(Clock::now() - start).count() << " s\n";
+              << std::fixed << std::setprecision(2) << seconds << " s\n";
     return end.exit_code;
 }
 

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "cli/options.h"
+#include "decode/trace_step.h"
 #include "ftnettrace/packet_filter.h"
 #include "netfilter/backend.h"
 #include "netfilter/iptables_rules.h"
@@ -21,7 +22,6 @@
 #include "netfilter/nftrace_reader.h"
 #include "netfilter/run_state.h"
 #include "netfilter/sysctl_setting.h"
-#include "netfilter/trace_step.h"
 
 namespace ftnt::netfilter {
 

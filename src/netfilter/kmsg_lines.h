@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-#include "netfilter/trace_step.h"
+#include "decode/trace_step.h"
 
 namespace ftnt::netfilter {
 

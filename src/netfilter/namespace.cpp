@@ -5,13 +5,12 @@
 #include <sys/stat.h>
 
 #include <cerrno>
-#include <charconv>
 #include <optional>
 #include <set>
 
-#include "cli/values.h"
 #include "core/errors.h"
 #include "core/text_file.h"
+#include "discover/netns.h"
 
 namespace ftnt::netfilter {
 namespace {
@@ -38,7 +37,6 @@ std::optional<std::string> path_of_inode(uint32_t inode) {
     return std::nullopt;
 }
 
-constexpr uint64_t kPidMaxLimit = 4u << 20;  // PID_MAX_LIMIT on 64-bit
 constexpr uint32_t kProcNetInitInode = 0xEFFFFFF9u;
 
 }  // namespace
@@ -53,37 +51,33 @@ uint32_t init_netns_inode() {
 
 NetnsTarget resolve_netns(const std::string& text) {
     NetnsTarget target;
-    if (text.empty()) {
-        target.path = "/proc/self/ns/net";
-        target.label = "current";
-    } else if (all_digits(text)) {
-        uint64_t value = 0;
-        auto parsed = std::from_chars(text.data(), text.data() + text.size(), value);
-        if (parsed.ec != std::errc() || value > 0xffffffffull)
-            throw UsageError("--netns: '" + shown_value(text) +
-                             "' is out of range (an inode or pid is at most 4294967295)");
-        if (value > kPidMaxLimit) {  // larger than any pid: a namespace inode
-            auto path = path_of_inode(static_cast<uint32_t>(value));
+    NetnsName name = parse_netns(text);
+    switch (name.kind) {
+        case NetnsName::Kind::current:
+            target.path = "/proc/self/ns/net";
+            target.label = "current";
+            break;
+        case NetnsName::Kind::inode: {
+            auto path = path_of_inode(name.number);
             if (!path)
                 throw UsageError(
-                    "--netns: no name under /run/netns and no process is in "
-                    "namespace " +
-                    text);
+                    "--netns: no name under /run/netns and no process is in namespace " + text);
             target.path = *path;
             target.label = text;
-        } else {
+            break;
+        }
+        case NetnsName::Kind::pid:
             target.path = "/proc/" + text + "/ns/net";
             target.label = "pid " + text;
             if (!inode_of(target.path)) throw UsageError("--netns: no process " + text);
-        }
-    } else {
-        if (text.find('/') != std::string::npos)
-            throw UsageError("--netns: '" + text + "' is not a name under /run/netns");
-        target.path = "/run/netns/" + text;
-        target.label = text;
-        if (!inode_of(target.path))
-            throw UsageError("--netns: '" + text +
-                             "' is neither an inode, a pid, nor a name under /run/netns");
+            break;
+        case NetnsName::Kind::name:
+            target.path = "/run/netns/" + text;
+            target.label = text;
+            if (!inode_of(target.path))
+                throw UsageError("--netns: '" + text +
+                                 "' is neither an inode, a pid, nor a name under /run/netns");
+            break;
     }
     auto inode = inode_of(target.path);
     if (!inode) throw UsageError("--netns: cannot open " + target.path);

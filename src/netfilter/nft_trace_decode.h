@@ -6,7 +6,7 @@
 #include <span>
 #include <string>
 
-#include "netfilter/trace_step.h"
+#include "decode/trace_step.h"
 
 namespace ftnt::netfilter {
 

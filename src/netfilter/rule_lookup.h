@@ -9,9 +9,9 @@
 #include <tuple>
 #include <vector>
 
+#include "decode/trace_step.h"
 #include "netfilter/nftrace_reader.h"
 #include "netfilter/rule_text.h"
-#include "netfilter/trace_step.h"
 
 namespace ftnt::netfilter {
 

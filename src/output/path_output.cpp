@@ -1,30 +1,15 @@
 #include "output/path_output.h"
 
 #include <cstdio>
-#include <map>
 #include <sstream>
 
-#include "netfilter/step_output.h"
+#include "decode/netfilter_fields.h"
 #include "output/append.h"
 #include "output/json_writer.h"
+#include "output/step_output.h"
 
 namespace ftnt {
 namespace {
-
-std::string extra_value(const PathEvent& e, const char* name) {
-    for (const auto& [key, value] : e.extra)
-        if (key == name) return value;
-    return "";
-}
-
-// include/uapi/linux/netfilter.h NFPROTO_*, as nettrace names them.
-std::string family_name(const std::string& pf) {
-    static const std::map<std::string, std::string> kNames = {{"1", "inet"},   {"2", "ipv4"},
-                                                              {"3", "arp"},    {"5", "netdev"},
-                                                              {"7", "bridge"}, {"10", "ipv6"}};
-    auto it = kNames.find(pf);
-    return it == kNames.end() ? "pf" + pf : it->second;
-}
 
 std::string mac_text(const std::array<uint8_t, 6>& mac) {
     char text[18];
@@ -237,59 +222,6 @@ class PathJson : public PathOutput {
 };
 
 }  // namespace
-
-std::string netfilter_verdict(const PathEvent& e) {
-    // include/uapi/linux/netfilter.h: NF_DROP 0, NF_ACCEPT 1, NF_STOLEN 2, NF_QUEUE 3,
-    // NF_REPEAT 4, NF_STOP 5; the low byte is the verdict (NF_VERDICT_MASK).
-    static const char* kVerdicts[] = {"DROP", "ACCEPT", "STOLEN", "QUEUE", "REPEAT", "STOP"};
-    static const char* kHooks[] = {"PREROUTING", "INPUT", "FORWARD", "OUTPUT", "POSTROUTING"};
-    std::string verdict;
-    if (e.retval || e.deduced_verdict) {
-        auto code =
-            static_cast<std::size_t>(e.deduced_verdict ? *e.deduced_verdict : *e.retval & 0xff);
-        verdict = code < 6 ? kVerdicts[code] : std::to_string(code);
-    }
-    auto table = extra_value(e, "table");
-    auto hook = extra_value(e, "hook");
-    auto pf = extra_value(e, "pf");
-    if (!table.empty() && !hook.empty() && !pf.empty()) {  // ipt_do_table: 2.filter.INPUT.DROP
-        auto h = static_cast<std::size_t>(std::stoul(hook));
-        return pf + "." + table + "." + (h < 5 ? kHooks[h] : hook) +
-               (verdict.empty() ? "" : "." + verdict);
-    }
-    if (table.empty() && !hook.empty() && !pf.empty()) {  // nf_hook_slow: ipv4.INPUT.DROP
-        // It returns 1 when the packet goes on, 0 when a hook stole or queued it, and
-        // -EPERM (or another -errno of NF_DROP_ERR) when a hook dropped it.
-        std::string outcome;
-        if (e.retval) outcome = *e.retval == 1 ? "ACCEPT" : *e.retval == 0 ? "STOLEN" : "DROP";
-        static const char* kArpHooks[] = {"IN", "OUT", "FORWARD"};
-        static const char* kNetdevHooks[] = {"INGRESS", "EGRESS"};
-        auto h = static_cast<std::size_t>(std::stoul(hook));
-        std::string name = pf == "3"   ? (h < 3 ? kArpHooks[h] : hook)
-                           : pf == "5" ? (h < 2 ? kNetdevHooks[h] : hook)
-                                       : (h < 5 ? kHooks[h] : hook);
-        return family_name(pf) + "." + name + (outcome.empty() ? "" : "." + outcome);
-    }
-    auto chain = extra_value(e, "chain");
-    if (!table.empty() && !chain.empty())  // nft_do_chain: table filter chain input DROP
-        return "table " + table + " chain " + chain + (verdict.empty() ? "" : " " + verdict) +
-               (e.verdict_note.empty() ? "" : " (" + e.verdict_note + ")");
-    return "";
-}
-
-std::vector<uint64_t> hook_functions(const PathEvent& e) {
-    auto count = extra_value(e, "hook_count");
-    if (count.empty()) return {};
-    auto start = extra_value(e, "hook_start");
-    std::vector<uint64_t> out;
-    unsigned long n = std::stoul(count);
-    for (unsigned long i = start.empty() ? 0 : std::stoul(start); i < n; ++i) {
-        auto value = extra_value(e, ("hook_fn" + std::to_string(i)).c_str());
-        if (value.empty()) break;  // more hooks than the catalog fetches
-        out.push_back(std::stoull(value));
-    }
-    return out;
-}
 
 std::string pkt_type_name(int pkt_type) {
     static const char* kNames[] = {"HOST",      "BROADCAST", "MULTICAST",

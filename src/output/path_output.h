@@ -40,14 +40,8 @@ std::unique_ptr<PathOutput> make_path_json_output(OutputSink& sink, PathOutputOp
 
 // "HOST", "BROADCAST", "MULTICAST", "OTHERHOST", "OUTGOING", "LOOPBACK" (PACKET_* values).
 std::string pkt_type_name(int pkt_type);
-// "2.filter.INPUT.DROP" for ipt_do_table (mytracer's form), "table t chain c DROP" for
-// nft_do_chain, "ipv4.INPUT.DROP" for nf_hook_slow, "" for other points.
-std::string netfilter_verdict(const PathEvent& event);
 // "TCP 192.0.2.1:40000 -> 192.0.2.2:80 S seq 1 ack 0", "ICMP 192.0.2.1 -> 192.0.2.2 echo
 // request id 7 seq 1", or the ethertype name when nothing more is known.
 std::string describe_packet(const PathEvent& event);
-// The hook functions --hooks fetched at nf_hook_slow (hook_count, hook_start, hook_fn0..7),
-// as addresses in the order they run; empty for other points.
-std::vector<uint64_t> hook_functions(const PathEvent& event);
 
 }  // namespace ftnt

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "decode/path_event.h"
-#include "netfilter/trace_step.h"
+#include "decode/trace_step.h"
 
 namespace ftnt {
 

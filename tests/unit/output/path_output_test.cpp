@@ -29,23 +29,6 @@ PathEvent nf_hook_slow(int64_t ret) {
     return e;
 }
 
-TEST(PathOutput, NfHookSlowShowsFamilyHookAndOutcome) {
-    EXPECT_EQ(netfilter_verdict(nf_hook_slow(-1)), "ipv4.INPUT.DROP");  // -EPERM
-    EXPECT_EQ(netfilter_verdict(nf_hook_slow(1)), "ipv4.INPUT.ACCEPT");
-    EXPECT_EQ(netfilter_verdict(nf_hook_slow(0)), "ipv4.INPUT.STOLEN");
-    auto arp = nf_hook_slow(1);
-    arp.extra[0].second = "3";
-    EXPECT_EQ(netfilter_verdict(arp), "arp.OUT.ACCEPT");
-}
-
-TEST(PathOutput, HookFunctionsFromTheStartIndexToTheCount) {
-    auto functions = hook_functions(nf_hook_slow(1));
-    EXPECT_EQ(functions, (std::vector<uint64_t>{18446744072100000016ull, 18446744072100000032ull}));
-    PathEvent plain;
-    plain.func = "ip_rcv";
-    EXPECT_TRUE(hook_functions(plain).empty());
-}
-
 Lifecycle dropped_ping() {
     Lifecycle l;
     l.first_skb = 0xffff888004a1c000;

@@ -1,4 +1,4 @@
-#include "track/summary_counters.h"
+#include "read/summary_counters.h"
 
 #include "core/errors.h"
 #include "ftnettrace/filters.h"

@@ -2,7 +2,7 @@
 // the TCP reset iptables-legacy TRACE logged on the 6.18 machine here (2026-11-22, between
 // test namespaces); the nf_tables header bytes are that same reset as a trace message
 // carries it (IPv4 header, then the TCP header).
-#include "netfilter/step_output.h"
+#include "output/step_output.h"
 
 #include <gtest/gtest.h>
 

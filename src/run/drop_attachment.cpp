@@ -1,4 +1,4 @@
-#include "modes/drop_point_setup.h"
+#include "run/drop_attachment.h"
 
 #include <event-parse.h>
 #include <unistd.h>
@@ -56,5 +56,8 @@ DropPoint setup_drop_point(const Options& options, const std::string& tracefs,
     point.function = plan.probe->function;
     return point;
 }
+
+DropAttachment::DropAttachment(DropPoint drop_point, RingOptions rings)
+    : point(std::move(drop_point)), reader(online_cpus(), rings) {}
 
 }  // namespace ftnt

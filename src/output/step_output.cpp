@@ -1,4 +1,4 @@
-#include "netfilter/step_output.h"
+#include "output/step_output.h"
 
 #include "decode/packet_headers.h"
 #include "output/append.h"

@@ -1,6 +1,5 @@
-// The drop-point kprobe of a --drop run on a kernel with kprobes: planned, created in the
-// run's group, its filter checked in the run's instance. Declared before the PerfReader that
-// opens it: a kprobe event with an open perf event cannot be removed.
+// The attach stage of a --drop run: the drop-point kprobe (on a kernel with kprobes: planned,
+// created in the run's group, its filter checked in the run's instance) and the reader.
 #pragma once
 
 #include <memory>
@@ -27,5 +26,13 @@ struct DropPoint {
 DropPoint setup_drop_point(const Options& options, const std::string& tracefs,
                            const TracefsFeatures& features, const DropReasonTable& reasons,
                            EventFormats& formats, TraceInstance& instance);
+
+// The drop point is declared before the reader that opens it, so it is destroyed after it:
+// a kprobe event with an open perf event cannot be removed (EBUSY).
+struct DropAttachment {
+    DropAttachment(DropPoint drop_point, RingOptions rings);
+    DropPoint point;
+    PerfReader reader;
+};
 
 }  // namespace ftnt

@@ -3,7 +3,7 @@
 
 #include <memory>
 
-#include "netfilter/trace_step.h"
+#include "decode/trace_step.h"
 #include "output/json_writer.h"
 #include "output/output.h"
 

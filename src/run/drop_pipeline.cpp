@@ -1,0 +1,160 @@
+#include "run/drop_pipeline.h"
+
+#include "core/errors.h"
+#include "core/monotonic_clock.h"
+#include "plan/drop_point_plan.h"
+#include "track/side_band.h"
+
+namespace ftnt {
+
+DropPipeline::DropPipeline(DropPipelineOptions options, const DropPlan& plan,
+                           const DropReasonTable& reasons, DropDecoder decoder, AddressNamer& namer,
+                           OutputFormat& output, DropAttachment& attachment,
+                           std::unique_ptr<SummaryCounters> counters)
+    : options_(options),
+      plan_(plan),
+      reasons_(reasons),
+      decoder_(decoder),
+      namer_(namer),
+      output_(output),
+      reader_(attachment.reader),
+      counters_(std::move(counters)),
+      point_(attachment.point) {
+    if (point_.format) point_decoder_.emplace(point_.format, kDropWindowBefore);
+}
+
+void DropPipeline::on_record(const OwnedRecord& record) {
+    std::span<const uint8_t> bytes(record.bytes);
+    if (handle_side_band(bytes, comms_, [&](const LostRecord& lost) {
+            output_.lost(lost.cpu, lost.lost, lost.time);
+        }))
+        return;
+    auto id = sample_identifier(bytes);
+    const TracepointRequest* request = id ? reader_.request_of(*id) : nullptr;
+    if (!request) return;
+    auto sample = parse_sample(bytes, reader_.sample_type_of(*id));
+    if (!sample || !reader_.accepts(*id, sample->time)) return;
+    ++events_seen_;
+    if (request->tracepoint_id == plan_.drop.tracepoint_id)
+        on_drop(*sample);
+    else if (point_decoder_ && request->tracepoint_id == point_.request.tracepoint_id)
+        on_drop_point(*sample);
+    else
+        on_join(*request, *sample);
+}
+
+void DropPipeline::tick(double seconds) {
+    if (!options_.summary || options_.interval_seconds <= 0) return;
+    if (seconds - last_interval_ < options_.interval_seconds) return;
+    last_interval_ = seconds;
+    output_.summary(summary(), reader_.lost_total(), seconds, false);
+}
+
+void DropPipeline::unreported_lost(uint32_t cpu, uint64_t lost) {
+    output_.lost(cpu, lost, monotonic_now_ns());
+}
+
+DropSummary DropPipeline::summary() const {
+    DropSummary merged = summary_;
+    if (!counters_) return merged;
+    for (const auto& [pair, count] : counters_->totals())
+        merged.add(decoder_.has_reason() ? reasons_.name_of(pair.first) : "",
+                   namer_.name(pair.second).location, count);
+    return merged;
+}
+
+void DropPipeline::on_join(const TracepointRequest& request, const Sample& sample) {
+    for (std::size_t i = 0; i < plan_.joins.size(); ++i) {
+        if (plan_.joins[i].tracepoint_id != request.tracepoint_id) continue;
+        if (auto found = plan_.join_sources[i].decode(sample.raw))
+            joins_.remember(found->skb, sample.time, found->tuple);
+    }
+}
+
+void DropPipeline::on_drop_point(const Sample& sample) {
+    if (auto headers = point_decoder_->decode(sample.raw))
+        point_joins_.remember(sample.time, *headers);
+}
+
+void DropPipeline::on_drop(const Sample& sample) {
+    DropEvent event;
+    if (!decoder_.decode(sample.raw, event)) return;
+    event.time_ns = sample.time;
+    event.cpu = sample.cpu;
+    event.pid = sample.pid;
+    event.tid = sample.tid;
+    if (point_decoder_) {
+        if (auto headers = point_joins_.take(event.skb, sample.time)) {
+            event.tuple = headers->tuple;
+            event.mac = headers->mac;
+        }
+    } else {
+        event.tuple = joins_.take(event.skb, sample.time);
+    }
+    if (!passes(event)) return;
+    SummaryCounters::Pair pair{event.reason.value_or(0), event.location};
+    if (counters_ && event.time_ns >= counters_->counted_since(pair)) return;
+    if (done()) return;
+    ++drops_shown_;
+    if (!options_.summary) {
+        show(event, sample);
+        return;
+    }
+    std::optional<std::string> reason;
+    if (event.reason) reason = reasons_.name_of(*event.reason);
+    const NamedAddress& where = namer_.name(event.location, symbolize::AddressKind::return_address);
+    summary_.add(reason.value_or(""), where.location);
+    if (counters_ && !counters_->counted(pair) && !counters_->full()) count_in_kernel(pair);
+}
+
+bool DropPipeline::passes(const DropEvent& event) const {
+    if (!plan_.protocols.passes(event.protocol, event.tuple)) return false;
+    return plan_.tuple_filter.empty() ||
+           (event.tuple && plan_.tuple_filter.matches(to_facts(*event.tuple)));
+}
+
+// (Not in --summary: its in-kernel counters key on the location alone.)
+void DropPipeline::show(DropEvent& event, const Sample& sample) {
+    std::optional<std::string> reason;
+    if (event.reason) reason = reasons_.name_of(*event.reason);
+    const NamedAddress& where = namer_.name(event.location, symbolize::AddressKind::return_address);
+    // Before 5.17: the reason the location stands for (drop-locations.def), if it names one.
+    bool inferred = false;
+    if (!decoder_.has_reason()) {
+        reason = inferred_.at(where.location);
+        inferred = reason.has_value();
+    }
+    event.stack = sample.callchain;
+    DropView view{&event,
+                  comms_.name(event.tid, event.cpu),
+                  ethertype_name(event.protocol),
+                  reason,
+                  where.location,
+                  where.source,
+                  {}};
+    view.reason_inferred = inferred;
+    view.stack = namer_.callchain(event.stack);
+    output_.drop(view);
+}
+
+// From now on `pair` is counted by the kernel; a new sampler that excludes it replaces the
+// current one. Samples the old one took after the switch began are not accepted, and the
+// counter's are not added twice: exact to within the microseconds a switch takes.
+void DropPipeline::count_in_kernel(const SummaryCounters::Pair& pair) {
+    uint64_t now = monotonic_now_ns();
+    if (!counters_->count(pair, now)) return;
+    TracepointRequest next = plan_.drop;
+    next.filter = counters_->sampler_filter();
+    try {
+        std::size_t index = reader_.add(next);
+        uint64_t switch_ns = monotonic_now_ns();
+        reader_.enable_request(index);
+        reader_.retire(sampler_, switch_ns);
+        sampler_ = index;
+    } catch (const KernelError&) {
+        // The kernel refused the longer filter: the old sampler goes on, and so does the
+        // counter, whose pair's samples are then skipped by time.
+    }
+}
+
+}  // namespace ftnt

@@ -1,0 +1,163 @@
+#include "run/path_pipeline.h"
+
+#include "core/monotonic_clock.h"
+#include "track/nft_drop.h"
+#include "track/side_band.h"
+
+namespace ftnt {
+
+PathPipeline::PathPipeline(PathPipelineOptions options, const PathMatch& match,
+                           const PathAttachment& attachment, const DropReasonTable& reasons,
+                           AddressNamer& namer, PathOutput& output)
+    : options_(options),
+      match_(match),
+      attachment_(attachment),
+      reasons_(reasons),
+      namer_(namer),
+      output_(output),
+      tracker_([this](Lifecycle& lifecycle) { finished(lifecycle); }) {}
+
+void PathPipeline::join_firewall_steps(netfilter::FirewallTrace& firewall,
+                                       netfilter::StepOutput& alone) {
+    firewall_ = &firewall;
+    steps_alone_ = &alone;
+}
+
+void PathPipeline::on_record(const OwnedRecord& record) {
+    std::span<const uint8_t> bytes(record.bytes);
+    if (handle_side_band(bytes, comms_, [&](const LostRecord& lost) {
+            output_.notice_lost(lost.cpu, lost.lost, lost.time);
+        }))
+        return;
+    const PerfReader& reader = attachment_.reader();
+    auto id = sample_identifier(bytes);
+    const TracepointRequest* request = id ? reader.request_of(*id) : nullptr;
+    const AttachedProbe* probe = request ? attachment_.find(request->tracepoint_id) : nullptr;
+    if (!probe) return;
+    auto sample = parse_sample(bytes, reader.sample_type_of(*id));
+    if (!sample) return;
+    ++events_seen_;
+    PathEvent event;
+    if (!probe->decoder->decode(sample->raw, event)) return;
+    event.time_ns = sample->time;
+    event.cpu = sample->cpu;
+    event.pid = sample->pid;
+    event.tid = sample->tid;
+    event.stack = sample->callchain;
+    on_event(std::move(event), *probe);
+}
+
+void PathPipeline::on_event(PathEvent event, const AttachedProbe& probe) {
+    if (event.retval && !probe.entry_func.empty()) {
+        on_return(event, probe.entry_func, probe.probe->lifecycle == "clone");
+        return;
+    }
+    // A point without its own reason table (a kprobe's fetched reason): kfree_skb's names.
+    if (event.reason_code && !event.reason) event.reason = reasons_.name_of(*event.reason_code);
+    if (!reasons_.available() && event.func == "skb:kfree_skb") infer_reason(event);
+    if (!event.skb) {  // a socket tracepoint (tcp_receive_reset, close()'s reset)
+        if (!limit_reached() && match_.socket_event_passes(event)) show_alone(event);
+        return;
+    }
+    bool matched = match_.matches(event, *probe.probe);
+    if (probe.probe->socket_only) {
+        // A socket's event (tcp_send_active_reset) belongs to no packet: shown alone.
+        if (matched && !limit_reached()) output_.event(naming_.view_of(event));
+        return;
+    }
+    if (options_.basic) {
+        bool followed = tracker_.is_followed(event.skb);
+        tracker_.add(event, matched);
+        if ((matched || followed) && !limit_reached() && !in_own_trace_table(event))
+            show_alone(event);
+        return;
+    }
+    tracker_.add(std::move(event), matched);
+}
+
+void PathPipeline::after_read(bool last) {
+    if (last) tracker_.flush_all();
+    if (!firewall_) return;
+    firewall_->drain(
+        [this](const netfilter::TraceStep& step) { on_step(step); },
+        [this](const netfilter::InvalidEvent& event) { steps_alone_->invalid(event); });
+    release_waiting(last);
+}
+
+void PathPipeline::tick(double seconds) {
+    if (seconds - last_idle_flush_ <= 1) return;
+    last_idle_flush_ = seconds;
+    tracker_.flush_idle(monotonic_now_ns(), 2'000'000'000ull);
+}
+
+void PathPipeline::unreported_lost(uint32_t cpu, uint64_t lost) {
+    output_.notice_lost(cpu, lost, monotonic_now_ns());
+}
+
+void PathPipeline::on_step(const netfilter::TraceStep& step) {
+    if (options_.basic) {
+        steps_alone_->step(step);
+        return;
+    }
+    join_.add(step, monotonic_now_ns());
+}
+
+void PathPipeline::release_waiting(bool all) {
+    uint64_t now = monotonic_now_ns();
+    while (!waiting_.empty() && (all || now > waiting_.front().last_ns() + kStepSettleNs)) {
+        join_.take_for(waiting_.front());
+        joined_steps_ += waiting_.front().firewall.size();
+        show(waiting_.front());
+        waiting_.pop_front();
+    }
+    for (const auto& step : join_.take_unjoined(all ? UINT64_MAX : now - kUnjoinedAfterNs))
+        steps_alone_->step(step);
+}
+
+// Before 5.17: the reason a kfree_skb's location stands for (drop-locations.def).
+void PathPipeline::infer_reason(PathEvent& event) {
+    if (!event.location) return;
+    event.reason = inferred_.at(namer_.name(event.location).location);
+    event.reason_inferred = event.reason.has_value();
+}
+
+void PathPipeline::on_return(const PathEvent& event, const std::string& func, bool clones) {
+    tracker_.returned(event.tid, func, *event.retval, clones);
+    if (options_.basic && tracker_.is_followed_task(event.tid)) {
+        PathEvent shown = event;
+        shown.func = func + " returned";
+        output_.event(naming_.view_of(shown));
+    }
+}
+
+void PathPipeline::show_alone(const PathEvent& event) {
+    ++shown_;
+    output_.event(naming_.view_of(event));
+}
+
+void PathPipeline::finished(Lifecycle& lifecycle) {
+    if (options_.basic) return;
+    drop_own_trace_table(lifecycle);
+    deduce_nft_drops(
+        lifecycle,
+        [this](uint64_t location) {
+            return namer_.name(location).location.starts_with("nft_do_chain+");
+        },
+        firewall_ != nullptr);
+    if (firewall_) {
+        waiting_.push_back(lifecycle);
+        return;
+    }
+    show(lifecycle);
+}
+
+void PathPipeline::show(const Lifecycle& lifecycle) {
+    double latency_ms = static_cast<double>(lifecycle.last_ns() - lifecycle.first_ns()) / 1e6;
+    if (latency_ms < options_.min_latency_ms || limit_reached()) return;
+    ++shown_;
+    std::vector<PathEventView> views;
+    for (const auto& e : lifecycle.events) views.push_back(naming_.view_of(e));
+    output_.packet(lifecycle, views);
+}
+
+}  // namespace ftnt

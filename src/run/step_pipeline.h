@@ -1,0 +1,33 @@
+// Firewall steps on their own (no kprobes, or --steps-only), as the stages of the RunLoop:
+// printed as the kernel log and the trace socket give them.
+#pragma once
+
+#include <cstdint>
+
+#include "netfilter/firewall_trace.h"
+#include "output/output_sink.h"
+#include "output/step_output.h"
+#include "run/run_loop.h"
+
+namespace ftnt {
+
+class StepPipeline : public RunStages {
+  public:
+    // `count`: steps and invalid packets given to the output; 0: all.
+    StepPipeline(netfilter::FirewallTrace& firewall, netfilter::StepOutput& output,
+                 OutputSink& sink, uint64_t count)
+        : firewall_(firewall), output_(output), sink_(sink), count_(count) {}
+
+    void after_read(bool last) override;
+    void flush() override { sink_.flush(); }
+    bool done() const override { return count_ && passed_ >= count_; }
+
+  private:
+    netfilter::FirewallTrace& firewall_;
+    netfilter::StepOutput& output_;
+    OutputSink& sink_;
+    uint64_t count_;
+    uint64_t passed_ = 0;
+};
+
+}  // namespace ftnt

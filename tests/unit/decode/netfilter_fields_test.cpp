@@ -1,0 +1,45 @@
+// Path events as the decoder builds them from the 6.1 guest's nf_hook_slow records (field
+// values as the kprobes fetched them there).
+#include "decode/netfilter_fields.h"
+
+#include <gtest/gtest.h>
+
+namespace ftnt {
+namespace {
+
+PathEvent nf_hook_slow(int64_t ret) {
+    PathEvent e;
+    e.func = "nf_hook_slow";
+    e.skb = 0xffff888004a1c000;
+    e.time_ns = 1'000'000'000;
+    e.retval = ret;
+    e.extra = {{"pf", "2"},
+               {"hook", "1"},
+               {"hook_count", "3"},
+               {"hook_start", "1"},
+               {"hook_fn0", "18446744072100000000"},
+               {"hook_fn1", "18446744072100000016"},
+               {"hook_fn2", "18446744072100000032"},
+               {"hook_fn3", "0"}};
+    return e;
+}
+
+TEST(NetfilterFields, NfHookSlowShowsFamilyHookAndOutcome) {
+    EXPECT_EQ(netfilter_verdict(nf_hook_slow(-1)), "ipv4.INPUT.DROP");  // -EPERM
+    EXPECT_EQ(netfilter_verdict(nf_hook_slow(1)), "ipv4.INPUT.ACCEPT");
+    EXPECT_EQ(netfilter_verdict(nf_hook_slow(0)), "ipv4.INPUT.STOLEN");
+    auto arp = nf_hook_slow(1);
+    arp.extra[0].second = "3";
+    EXPECT_EQ(netfilter_verdict(arp), "arp.OUT.ACCEPT");
+}
+
+TEST(NetfilterFields, HookFunctionsFromTheStartIndexToTheCount) {
+    auto functions = hook_functions(nf_hook_slow(1));
+    EXPECT_EQ(functions, (std::vector<uint64_t>{18446744072100000016ull, 18446744072100000032ull}));
+    PathEvent plain;
+    plain.func = "ip_rcv";
+    EXPECT_TRUE(hook_functions(plain).empty());
+}
+
+}  // namespace
+}  // namespace ftnt
