@@ -7,7 +7,10 @@
 
 #include <cerrno>
 #include <fstream>
+#include <memory>
 #include <sstream>
+
+#include "core/unique_fd.h"
 
 namespace ftnt {
 
@@ -21,12 +24,10 @@ std::optional<std::string> read_text_file(const std::string& path) {
 
 int write_text_file(const std::string& path, const std::string& text, bool append) {
     int flags = O_WRONLY | O_CLOEXEC | (append ? O_APPEND : O_TRUNC);
-    int fd = ::open(path.c_str(), flags);
-    if (fd < 0) return errno;
-    ssize_t written = ::write(fd, text.data(), text.size());
-    int error = written < 0 ? errno : 0;
-    ::close(fd);
-    return error;
+    UniqueFd fd(::open(path.c_str(), flags));
+    if (!fd.valid()) return errno;
+    ssize_t written = ::write(fd.get(), text.data(), text.size());
+    return written < 0 ? errno : 0;
 }
 
 bool path_exists(const std::string& path) {
@@ -36,13 +37,15 @@ bool path_exists(const std::string& path) {
 
 std::vector<std::string> list_directory(const std::string& path) {
     std::vector<std::string> names;
-    DIR* dir = ::opendir(path.c_str());
+    struct CloseDir {
+        void operator()(DIR* dir) const { ::closedir(dir); }
+    };
+    std::unique_ptr<DIR, CloseDir> dir(::opendir(path.c_str()));
     if (!dir) return names;
-    while (auto* entry = ::readdir(dir)) {
+    while (auto* entry = ::readdir(dir.get())) {
         std::string name = entry->d_name;
         if (name != "." && name != "..") names.push_back(name);
     }
-    ::closedir(dir);
     return names;
 }
 

@@ -3,6 +3,7 @@
 #include <bpf/btf.h>
 
 #include <map>
+#include <memory>
 #include <sstream>
 #include <utility>
 
@@ -66,9 +67,15 @@ class BtfTypes : public KernelTypes {
     // A named type in vmlinux or, failing that, in a loaded module's split BTF.
     std::pair<const btf*, int> find_type(const std::string& name, int kind) const;
 
+    struct BtfFree {
+        void operator()(btf* handle) const { btf__free(handle); }
+    };
+    using BtfHandle = std::unique_ptr<btf, BtfFree>;
+
     std::string source_;
-    btf* vmlinux_ = nullptr;
-    mutable std::map<std::string, btf*> modules_;
+    BtfHandle vmlinux_;
+    // Split BTF over vmlinux_: declared after it, so freed before it.
+    mutable std::map<std::string, BtfHandle> modules_;
 };
 
 BtfTypes::BtfTypes(const std::string& path) : source_(path) {
@@ -76,7 +83,7 @@ BtfTypes::BtfTypes(const std::string& path) : source_(path) {
     if (!kernels_own || path_exists(path))
         if (auto error = check_regular_file(path, kMaxVmlinuxBytes); !error.empty())
             throw UsageError("cannot read " + path + ": " + error);
-    vmlinux_ = btf__parse(path.c_str(), nullptr);
+    vmlinux_.reset(btf__parse(path.c_str(), nullptr));
     if (vmlinux_) return;
     int error = errno;
     if (kernels_own)
@@ -85,22 +92,19 @@ BtfTypes::BtfTypes(const std::string& path) : source_(path) {
         errno_message(path + " is not valid BTF (raw BTF or an ELF file with .BTF)", error));
 }
 
-BtfTypes::~BtfTypes() {
-    for (auto& [name, module] : modules_) btf__free(module);
-    btf__free(vmlinux_);
-}
+BtfTypes::~BtfTypes() = default;
 
 btf* BtfTypes::module_btf(const std::string& name) const {
-    if (auto it = modules_.find(name); it != modules_.end()) return it->second;
+    if (auto it = modules_.find(name); it != modules_.end()) return it->second.get();
     auto dir = source_.substr(0, source_.rfind('/'));
-    btf* module = btf__parse_split((dir + "/" + name).c_str(), vmlinux_);
-    modules_[name] = module;
-    return module;
+    auto& module = modules_[name];
+    module.reset(btf__parse_split((dir + "/" + name).c_str(), vmlinux_.get()));
+    return module.get();
 }
 
 std::pair<const btf*, int> BtfTypes::find_type(const std::string& name, int kind) const {
-    int id = btf__find_by_name_kind(vmlinux_, name.c_str(), static_cast<uint32_t>(kind));
-    if (id >= 0) return {vmlinux_, id};
+    int id = btf__find_by_name_kind(vmlinux_.get(), name.c_str(), static_cast<uint32_t>(kind));
+    if (id >= 0) return {vmlinux_.get(), id};
     for (const auto& module : list_directory(source_.substr(0, source_.rfind('/')))) {
         if (module == "vmlinux") continue;
         const btf* candidate = module_btf(module);
@@ -143,7 +147,7 @@ std::optional<MemberLocation> BtfTypes::member(const std::string& struct_name,
 }
 
 bool BtfTypes::has_function(const std::string& function) const {
-    return btf__find_by_name_kind(vmlinux_, function.c_str(), BTF_KIND_FUNC) >= 0;
+    return btf__find_by_name_kind(vmlinux_.get(), function.c_str(), BTF_KIND_FUNC) >= 0;
 }
 
 std::optional<int> BtfTypes::pointer_param(const std::string& function,
@@ -168,12 +172,12 @@ std::optional<int> BtfTypes::pointer_param(const std::string& function,
 
 std::map<int64_t, std::string> BtfTypes::enum_values(const std::string& enum_name) const {
     std::map<int64_t, std::string> out;
-    int id = btf__find_by_name_kind(vmlinux_, enum_name.c_str(), BTF_KIND_ENUM);
+    int id = btf__find_by_name_kind(vmlinux_.get(), enum_name.c_str(), BTF_KIND_ENUM);
     if (id < 0) return out;
-    const btf_type* t = btf__type_by_id(vmlinux_, static_cast<uint32_t>(id));
+    const btf_type* t = btf__type_by_id(vmlinux_.get(), static_cast<uint32_t>(id));
     const struct btf_enum* e = btf_enum(t);
     for (uint16_t i = 0; i < btf_vlen(t); ++i, ++e)
-        out[e->val] = btf__name_by_offset(vmlinux_, e->name_off);
+        out[e->val] = btf__name_by_offset(vmlinux_.get(), e->name_off);
     return out;
 }
 

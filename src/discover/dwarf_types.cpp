@@ -3,12 +3,14 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <memory>
 #include <sstream>
 #include <unordered_map>
 #include <vector>
 
 #include "core/errors.h"
 #include "core/regular_file.h"
+#include "core/unique_fd.h"
 #include "discover/kernel_types.h"
 
 namespace ftnt {
@@ -88,18 +90,11 @@ class DwarfTypes : public KernelTypes {
         UniqueFd checked;
         if (auto error = open_regular_file(path, kMaxVmlinuxBytes, checked); !error.empty())
             throw UsageError("cannot read " + path + ": " + error);
-        fd_ = ::dup(checked.get());
-        if (fd_ < 0) throw KernelError(errno_message("dup " + path, errno));
-        dwarf_ = dwarf_begin(fd_, DWARF_C_READ);
-        if (!dwarf_) {
-            ::close(fd_);
-            throw KernelError(path + " has no DWARF debug info (.debug_info)");
-        }
+        fd_ = UniqueFd(::dup(checked.get()));
+        if (!fd_.valid()) throw KernelError(errno_message("dup " + path, errno));
+        dwarf_.reset(dwarf_begin(fd_.get(), DWARF_C_READ));
+        if (!dwarf_) throw KernelError(path + " has no DWARF debug info (.debug_info)");
         index();
-    }
-    ~DwarfTypes() override {
-        dwarf_end(dwarf_);
-        ::close(fd_);
     }
     DwarfTypes(const DwarfTypes&) = delete;
     DwarfTypes& operator=(const DwarfTypes&) = delete;
@@ -179,9 +174,10 @@ class DwarfTypes : public KernelTypes {
     void index() {
         Dwarf_Off offset = 0, next;
         size_t header_size;
-        while (dwarf_nextcu(dwarf_, offset, &next, &header_size, nullptr, nullptr, nullptr) == 0) {
+        while (dwarf_nextcu(dwarf_.get(), offset, &next, &header_size, nullptr, nullptr, nullptr) ==
+               0) {
             Dwarf_Die unit, child;
-            if (dwarf_offdie(dwarf_, offset + header_size, &unit) &&
+            if (dwarf_offdie(dwarf_.get(), offset + header_size, &unit) &&
                 dwarf_child(&unit, &child) == 0) {
                 do {
                     const char* name = dwarf_diename(&child);
@@ -208,12 +204,15 @@ class DwarfTypes : public KernelTypes {
     bool die(const std::unordered_map<std::string, Dwarf_Off>& table, const std::string& name,
              Dwarf_Die& out) const {
         auto it = table.find(name);
-        return it != table.end() && dwarf_offdie(dwarf_, it->second, &out) != nullptr;
+        return it != table.end() && dwarf_offdie(dwarf_.get(), it->second, &out) != nullptr;
     }
 
     std::string source_;
-    int fd_ = -1;
-    Dwarf* dwarf_ = nullptr;
+    struct DwarfEnd {
+        void operator()(Dwarf* handle) const { dwarf_end(handle); }
+    };
+    UniqueFd fd_;
+    std::unique_ptr<Dwarf, DwarfEnd> dwarf_;  // reads fd_: declared after it, ended before it
     std::unordered_map<std::string, Dwarf_Off> structs_, enums_, functions_;
 };
 

@@ -2,6 +2,9 @@
 
 #include "output/append.h"
 
+#include <charconv>
+#include <cmath>
+
 namespace ftnt {
 
 std::string hex_string(uint64_t value) {
@@ -44,7 +47,14 @@ JsonObject& JsonObject::signed_field(std::string_view name, int64_t value) {
 
 JsonObject& JsonObject::number_field(std::string_view name, double value) {
     key(name);
-    append_double(out_, value);
+    if (!std::isfinite(value)) {
+        out_ += "null";  // JSON has no NaN nor infinity
+        return *this;
+    }
+    // The shortest text that reads back as the same double.
+    char text[32];
+    auto result = std::to_chars(text, text + sizeof text, value);
+    out_.append(text, result.ptr);
     return *this;
 }
 

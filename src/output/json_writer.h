@@ -22,8 +22,9 @@ class JsonObject {
     JsonObject& field(std::string_view key, const std::string& value) {
         return field(key, std::string_view(value));
     }
-    JsonObject& field(std::string_view key, uint64_t value);
+    JsonObject& field(std::string_view key, uint64_t value);  // exact, up to 2^64-1
     JsonObject& signed_field(std::string_view key, int64_t value);
+    // Shortest round-trip text (std::to_chars); NaN and infinities as null.
     JsonObject& number_field(std::string_view key, double value);
     JsonObject& field_seconds(std::string_view key, uint64_t ns);
     JsonObject& null_field(std::string_view key);

@@ -5,7 +5,7 @@
 
 #include <string>
 
-#include "unique_fd.h"
+#include <ftnettrace/unique_fd.h>
 
 namespace ftnt::symbolize {
 

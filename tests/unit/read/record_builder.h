@@ -3,6 +3,7 @@
 
 #include <linux/perf_event.h>
 
+#include <array>
 #include <cstdint>
 #include <cstring>
 #include <vector>
@@ -15,11 +16,13 @@ class RecordBuilder {
         bytes_.resize(sizeof(perf_event_header));
         type_ = type;
     }
+    // Appends by insert, not resize + memcpy: GCC 12 at -O3 reports a false
+    // -Wstringop-overflow on the resize once lost_record() inlines eight of them.
     template <typename T>
     RecordBuilder& put(T value) {
-        auto at = bytes_.size();
-        bytes_.resize(at + sizeof value);
-        std::memcpy(bytes_.data() + at, &value, sizeof value);
+        std::array<uint8_t, sizeof value> raw;
+        std::memcpy(raw.data(), &value, sizeof value);
+        bytes_.insert(bytes_.end(), raw.begin(), raw.end());
         return *this;
     }
     RecordBuilder& put_bytes(const std::vector<uint8_t>& raw) {

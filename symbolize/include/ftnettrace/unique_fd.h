@@ -1,11 +1,12 @@
-// An owned file descriptor, closed when it goes out of scope.
+// An owned file descriptor, closed when it goes out of scope. The project's one fd owner:
+// here, in the lowest library, so symbolize/ and src/ (core/unique_fd.h) share it.
 #pragma once
 
 #include <unistd.h>
 
 #include <utility>
 
-namespace ftnt::symbolize {
+namespace ftnt {
 
 class UniqueFd {
   public:
@@ -24,7 +25,8 @@ class UniqueFd {
     UniqueFd& operator=(const UniqueFd&) = delete;
 
     int get() const { return fd_; }
-    explicit operator bool() const { return fd_ >= 0; }
+    bool valid() const { return fd_ >= 0; }
+    explicit operator bool() const { return valid(); }
     // Hands the descriptor to a new owner (libdwfl closes what it is given).
     int release() { return std::exchange(fd_, -1); }
     void reset() {
@@ -36,4 +38,4 @@ class UniqueFd {
     int fd_ = -1;
 };
 
-}  // namespace ftnt::symbolize
+}  // namespace ftnt
