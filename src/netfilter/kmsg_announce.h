@@ -9,7 +9,7 @@
 #include <string>
 #include <unordered_map>
 
-#include "netfilter/trace_step.h"
+#include "decode/trace_step.h"
 
 namespace ftnt::netfilter {
 
