@@ -17,6 +17,9 @@ struct KprobeSpec {
     bool is_return = false;
 };
 
+// The kprobe_events line of a spec: "p:GROUP/EVENT FUNCTION FETCHARGS" ("r:" for a return).
+std::string kprobe_definition(const std::string& group, const KprobeSpec& spec);
+
 class DynamicEvent {
   public:
     // Throws KernelError naming why the kernel refused (its error_log line when it has one).
