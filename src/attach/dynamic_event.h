@@ -13,7 +13,7 @@ constexpr const char* kDynamicGroupPrefix = "ftnettrace_";
 struct KprobeSpec {
     std::string event;      // name inside the group
     std::string function;   // probed symbol, optionally "+offset"
-    std::string fetchargs;  // "skb=%di:x64 len=+112(%di):u32 ..."
+    std::string fetchargs;  // "skb=$arg1:x64 len=+112($arg1):u32 ..."
     bool is_return = false;
 };
 

@@ -48,8 +48,8 @@ TEST(CatalogGolden, WholeCatalogOn61GivesTheRecordedKprobeEvents) {
         ASSERT_TRUE(std::getline(got, got_line)) << kGolden << ":" << line << " missing";
         ASSERT_EQ(got_line, want_line) << kGolden << ":" << line;
     }
-    EXPECT_FALSE(std::getline(got, got_line)) << "planned more than " << kGolden << ": "
-                                              << got_line;
+    EXPECT_FALSE(std::getline(got, got_line))
+        << "planned more than " << kGolden << ": " << got_line;
     EXPECT_GT(golden.size(), 1000u);
 }
 
