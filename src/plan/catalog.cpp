@@ -365,6 +365,19 @@ std::vector<const CatalogEntry*> Catalog::with(const std::string& key,
     return out;
 }
 
+std::string decode_word(DecodeAs decode) {
+    switch (decode) {
+        case DecodeAs::XtTable:
+            return "xt_table";
+        case DecodeAs::NfHook:
+            return "nf_hook";
+        case DecodeAs::NftChain:
+            return "nft_chain";
+        default:
+            return "";
+    }
+}
+
 std::string lifecycle_word(LifecycleRole role) {
     switch (role) {
         case LifecycleRole::Free:

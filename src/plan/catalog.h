@@ -59,6 +59,8 @@ class Catalog {
     std::vector<CatalogEntry> entries_;
 };
 
+// The `decode` key's word ("xt_table", "nf_hook", "nft_chain"; "" for none).
+std::string decode_word(DecodeAs decode);
 // The `lifecycle` key's word ("free", "clone", "entry"; "" for none), as path planning keeps it.
 std::string lifecycle_word(LifecycleRole role);
 

@@ -62,6 +62,11 @@ TEST(Catalog, ShippedEntriesAreTyped) {
     EXPECT_EQ(entry("skb:kfree_skb").lifecycle, LifecycleRole::Free);
     EXPECT_EQ(entry("nf_hook_slow").ret, ReturnProbe::WithRetOption);
     EXPECT_EQ(lifecycle_word(entry("ip_rcv").lifecycle), "entry");
+    EXPECT_EQ(entry("nf_hook_slow").decode, DecodeAs::NfHook);
+    EXPECT_EQ(entry("ipt_do_table").decode, DecodeAs::XtTable);
+    EXPECT_EQ(entry("ip6t_do_table").decode, DecodeAs::XtTable);
+    EXPECT_EQ(entry("nft_do_chain").decode, DecodeAs::NftChain);
+    EXPECT_EQ(entry("ip_rcv").decode, DecodeAs::None);
 }
 
 // Every key of every entry is checked when the file loads, whether a run selects the entry
