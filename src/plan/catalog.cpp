@@ -126,7 +126,8 @@ std::string check_fetch_arg(const std::string& arg, std::size_t& at) {
     std::smatch match;
     std::string rest = arg.substr(at);
     if (rest.starts_with("%"))
-        return "a register (" + shown_value(rest.substr(0, rest.find(')'))) + "): use $argN";
+        return "$argN, not a register (" + shown_value(rest.substr(0, rest.find(')'))) +
+               "): registers are x86 only";
     if (std::regex_search(rest, match, plain)) {
         at += match.str(0).size();
         return "";

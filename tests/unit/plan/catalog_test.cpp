@@ -107,7 +107,8 @@ TEST(Catalog, FieldsAreFetchargsWithArgN) {
                      "c=+0(+{nft_chain.name}($arg2)):string"),
               "");
     EXPECT_EQ(fields("t=+8(%di):u32"),
-              "bad catalog entry at user.def:2: hooks_fields must be a register (%di): use $argN");
+              "bad catalog entry at user.def:2: hooks_fields must be $argN, not a register (%di): "
+              "registers are x86 only");
     EXPECT_EQ(fields("t=+8($arg1:u32"),
               "bad catalog entry at user.def:2: hooks_fields must be ')' missing in '+8($arg1'");
     EXPECT_EQ(fields("t=+8($arg1):int"),
