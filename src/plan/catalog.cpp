@@ -120,7 +120,11 @@ std::string any_text(const std::string&) {
 // A fetcharg of the catalog (Documentation/trace/kprobetrace.rst): $argN, $retval, $comm,
 // or [+-]OFFSET(FETCHARG) where OFFSET is a number or {STRUCT.MEMBER[+N]} (from BTF/DWARF).
 // Registers are refused: they are x86 only, and $argN (4.20+) names the same argument.
-std::string check_fetch_arg(const std::string& arg, std::size_t& at) {
+// The kernel takes at most 16 fetch instructions a fetcharg (FETCH_INSN_MAX): deeper nesting
+// is refused here, which also bounds this recursion on a hostile file.
+constexpr int kMaxDerefDepth = 8;
+
+std::string check_fetch_arg(const std::string& arg, std::size_t& at, int depth = 0) {
     static const std::regex plain(R"(^(\$arg[1-6]|\$retval|\$comm))");
     static const std::regex offset(R"(^[+-](\d+|\{[A-Za-z_][A-Za-z0-9_.]*(\+\d+)?\})\()");
     std::smatch match;
@@ -135,7 +139,9 @@ std::string check_fetch_arg(const std::string& arg, std::size_t& at) {
     if (!std::regex_search(rest, match, offset))
         return "$argN, $retval, $comm or +OFFSET(FETCHARG), not '" + shown_value(rest) + "'";
     at += match.str(0).size();
-    if (auto inner = check_fetch_arg(arg, at); !inner.empty()) return inner;
+    if (depth == kMaxDerefDepth)
+        return "at most " + std::to_string(kMaxDerefDepth) + " dereferences";
+    if (auto inner = check_fetch_arg(arg, at, depth + 1); !inner.empty()) return inner;
     if (at >= arg.size() || arg[at] != ')') return "')' missing in '" + shown_value(arg) + "'";
     ++at;
     return "";

@@ -122,6 +122,16 @@ TEST(Catalog, FieldsAreFetchargsWithArgN) {
               "+OFFSET(FETCHARG), not '$arg7'");
 }
 
+TEST(Catalog, DereferencesAreBounded) {
+    std::string deep = "$arg1";
+    for (int i = 0; i < 9; ++i) deep = "+0(" + deep + ")";
+    EXPECT_EQ(error_of("[kprobe f]\nfields = d=" + deep + ":u8\n"),
+              "bad catalog entry at user.def:2: fields must be at most 8 dereferences");
+    std::string hostile = "d=";
+    for (int i = 0; i < 100000; ++i) hostile += "+0(";
+    EXPECT_NE(error_of("[kprobe f]\nfields = " + hostile + "\n"), "");
+}
+
 TEST(Catalog, KeysAreCheckedTogether) {
     EXPECT_EQ(error_of("[kprobe skb_clone]\nlifecycle = clone\nret = yes\n"),
               "bad catalog entry at user.def:1: lifecycle = clone needs ret = always (the clone "
