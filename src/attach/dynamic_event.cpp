@@ -42,9 +42,13 @@ DynamicEvent::~DynamicEvent() {
     write_text_file(tracefs_ + "/kprobe_events", "-:" + group_ + "/" + spec_.event + "\n", true);
 }
 
+std::string kprobe_definition(const std::string& group, const KprobeSpec& spec) {
+    return std::string(spec.is_return ? "r" : "p") + ":" + group + "/" + spec.event + " " +
+           spec.function + (spec.fetchargs.empty() ? "" : " " + spec.fetchargs);
+}
+
 std::string DynamicEvent::definition() const {
-    return std::string(spec_.is_return ? "r" : "p") + ":" + group_ + "/" + spec_.event + " " +
-           spec_.function + (spec_.fetchargs.empty() ? "" : " " + spec_.fetchargs);
+    return kprobe_definition(group_, spec_);
 }
 
 std::vector<std::string> dynamic_groups(const std::string& tracefs) {

@@ -13,9 +13,12 @@ constexpr const char* kDynamicGroupPrefix = "ftnettrace_";
 struct KprobeSpec {
     std::string event;      // name inside the group
     std::string function;   // probed symbol, optionally "+offset"
-    std::string fetchargs;  // "skb=%di:x64 len=+112(%di):u32 ..."
+    std::string fetchargs;  // "skb=$arg1:x64 len=+112($arg1):u32 ..."
     bool is_return = false;
 };
+
+// The kprobe_events line of a spec: "p:GROUP/EVENT FUNCTION FETCHARGS" ("r:" for a return).
+std::string kprobe_definition(const std::string& group, const KprobeSpec& spec);
 
 class DynamicEvent {
   public:

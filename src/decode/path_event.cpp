@@ -39,8 +39,9 @@ std::string tcp_state_name(int64_t state) {
 
 PathEventDecoder::PathEventDecoder(tep_event* event, std::string func, filters::Layer layer,
                                    const std::vector<std::string>& extra_names,
-                                   const std::string& lifecycle)
+                                   const std::string& lifecycle, std::string decode)
     : func_(std::move(func)),
+      decode_(std::move(decode)),
       layer_(layer),
       frees_(lifecycle == "free"),
       entry_(lifecycle == "entry"),
@@ -78,6 +79,7 @@ PathEventDecoder::PathEventDecoder(tep_event* event, std::string func, filters::
 
 bool PathEventDecoder::decode(std::span<const uint8_t> raw, PathEvent& out) const {
     out.func = func_;
+    out.decode = decode_;
     out.frees_skb = frees_;
     out.entry_point = entry_;
     if (ret_) {

@@ -41,6 +41,7 @@ struct PathEvent {
     std::vector<uint64_t> stack;
     bool frees_skb = false;    // a `lifecycle = free` point: the skb's block ends
     bool entry_point = false;  // `lifecycle = entry`: headers of another packet start a block
+    std::string decode;        // the catalog's `decode` key: xt_table, nf_hook, nft_chain or ""
     std::vector<std::pair<std::string, std::string>> extra;  // --kprobe name=FETCHARG values
 };
 
@@ -49,10 +50,10 @@ struct PathEvent {
 // names it, and one without an skb field but with skaddr decodes with skb 0: a socket event.
 class PathEventDecoder {
   public:
-    // `lifecycle`: the catalog point's role (PathProbe::lifecycle).
+    // `lifecycle`: the catalog point's role (PathProbe::lifecycle); `decode` its decode key.
     PathEventDecoder(tep_event* event, std::string func, filters::Layer layer,
                      const std::vector<std::string>& extra_names = {},
-                     const std::string& lifecycle = "");
+                     const std::string& lifecycle = "", std::string decode = "");
     bool decode(std::span<const uint8_t> raw, PathEvent& out) const;
     bool is_return() const { return static_cast<bool>(ret_); }
 
@@ -61,6 +62,7 @@ class PathEventDecoder {
     void decode_tracepoint_tuple(std::span<const uint8_t> raw, PathEvent& out) const;
 
     std::string func_;
+    std::string decode_;
     filters::Layer layer_;
     bool frees_, entry_;
     void decode_macs(std::span<const uint8_t> raw, PathEvent& out) const;

@@ -5,8 +5,9 @@
 //   [tracepoint tcp:tcp_send_reset]
 //   key = value
 // A section names its kind (tracepoint, kprobe; drop_location and drop_function are data for
-// --drop) and its name; keys are checked against the kind's known keys, and every error names
-// the file and line.
+// --drop) and its name. Every key of every entry is checked when the file is loaded, against
+// the one table of keys in catalog.cpp (which kinds take it, which values it takes), and the
+// keys the tool interprets are parsed into typed members; every error names the file and line.
 #pragma once
 
 #include <map>
@@ -15,12 +16,27 @@
 
 namespace ftnt {
 
+// `lifecycle`: the point's part in following a packet by skb address.
+enum class LifecycleRole { None, Free, Clone, Entry };
+// `decode`: how the tool reads a netfilter point's fields and return value.
+//   xt_table   ipt_do_table/ip6t_do_table: table, hook, pf and the verdict it returns
+//   nf_hook    nf_hook_slow: pf and hook, the return 1 / -EPERM / 0, --hooks' functions
+//   nft_chain  nft_do_chain: table and chain, the verdict (a drop it freed itself: DROP)
+enum class DecodeAs { None, XtTable, NfHook, NftChain };
+// `ret`: a kretprobe with --ret (yes) or on every run (always).
+enum class ReturnProbe { None, WithRetOption, Always };
+
 struct CatalogEntry {
-    std::string kind;  // "tracepoint" | "kprobe"
+    std::string kind;  // "tracepoint" | "kprobe" | "drop_location" | "drop_function"
     std::string name;  // "tcp:tcp_send_reset" or a function name
     std::map<std::string, std::string> keys;
     std::string file;
     int line = 0;
+    // Typed when loaded:
+    LifecycleRole lifecycle = LifecycleRole::None;
+    DecodeAs decode = DecodeAs::None;
+    ReturnProbe ret = ReturnProbe::None;
+    std::vector<std::string> aliases;
 
     std::string get(const std::string& key, const std::string& fallback = "") const;
     std::string system() const;  // tracepoints: the part before ':'
@@ -39,8 +55,14 @@ class Catalog {
     std::vector<const CatalogEntry*> with(const std::string& key, const std::string& value) const;
 
   private:
+    void check_whole_entries(std::size_t first) const;
     std::vector<CatalogEntry> entries_;
 };
+
+// The `decode` key's word ("xt_table", "nf_hook", "nft_chain"; "" for none).
+std::string decode_word(DecodeAs decode);
+// The `lifecycle` key's word ("free", "clone", "entry"; "" for none), as path planning keeps it.
+std::string lifecycle_word(LifecycleRole role);
 
 // The kernel's character set for names that become tracefs paths or kprobe_events words:
 // a system or event is letters, digits and '_' (not starting with a digit); a function may

@@ -97,10 +97,10 @@ DropPointPlan plan_drop_point(const Options& options, const DropReasonTable& rea
             plan.why_not = std::string("sk_buff.") + name + " is not a 16-bit offset here";
             return plan;
         }
-    std::string skb = argument_register(*skb_index + 1);
+    std::string skb = argument_fetcharg(*skb_index + 1);
     std::string data = at(m["data"].byte_offset, skb);
     std::string args = "skb=" + skb + ":x64";
-    if (chosen->has_reason) args += " reason=" + argument_register(*skb_index + 2) + ":u32";
+    if (chosen->has_reason) args += " reason=" + argument_fetcharg(*skb_index + 2) + ":u32";
     args += " users=" + at(m["users"].byte_offset, skb) + ":u32";
     args += " protocol=" + at(m["protocol"].byte_offset, skb) + ":u16";
     args += " head=" + at(m["head"].byte_offset, skb) + ":x64";

@@ -48,11 +48,10 @@ std::vector<filters::FieldNeed> sock_tuple_fields(const filters::SockLayout& s) 
     return out;
 }
 
-std::string argument_register(int argument) {
-    static const char* kRegisters[] = {"%di", "%si", "%dx", "%cx", "%r8", "%r9"};
+std::string argument_fetcharg(int argument) {
     if (argument < 1 || argument > 6)
         throw UsageError("argument " + std::to_string(argument) + " is not in a register (1-6)");
-    return kRegisters[argument - 1];
+    return "$arg" + std::to_string(argument);
 }
 
 int header_window_offset(filters::Layer layer) {

@@ -11,11 +11,12 @@
 
 namespace ftnt {
 
-// x86_64 argument registers; 1-based argument number.
-std::string argument_register(int argument);
+// The fetcharg of a function's argument, 1-based: "$arg1" (kprobe_events has $argN since
+// 4.20; the first six arguments, those passed in registers on x86_64).
+std::string argument_fetcharg(int argument);
 
 struct ProbeArgs {
-    std::string skb_expression;  // "%di" or "+0(%di)" (skb held in a struct)
+    std::string skb_expression;  // "$arg1" or "+0($arg1)" (skb held in a struct)
     filters::Layer layer = filters::Layer::None;
     // An L3 point after the Ethernet header was parsed (receive side): the 12 bytes of MAC
     // addresses before skb->data are fetched, with skb->mac_len to tell they are there.

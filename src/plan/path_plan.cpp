@@ -15,7 +15,7 @@
 namespace ftnt {
 namespace {
 
-// "+{xt_table.name}(%di)" -> "+56(%di)": offsets from BTF or DWARF; "{type.member+16}" adds
+// "+{xt_table.name}($arg1)" -> "+56($arg1)": offsets from BTF or DWARF; "{type.member+16}" adds
 // a constant (an element of an array member).
 std::optional<std::string> resolve_member_offsets(const std::string& text,
                                                   const KernelTypes& types) {
@@ -89,7 +89,7 @@ std::optional<std::string> skb_expression(const CatalogEntry& e, const std::stri
             throw UsageError("bad catalog entry at " + where(e) + ": skb must be 1-6 or auto");
         }
     }
-    std::string reg = argument_register(argument);
+    std::string reg = argument_fetcharg(argument);
     if (pointer_to_pointer) return "+0(" + reg + ")";
     auto member = e.get("skb_member");
     if (member.empty()) return reg;
@@ -159,7 +159,7 @@ void plan_socket_kprobe(const CatalogEntry& e, const std::string& function, cons
     p.layer = filters::Layer::Sock;
     p.socket_only = true;
     p.kprobe = {event_name_for(e.name), function,
-                build_socket_fetchargs(argument_register(argument), *in.layout, compiled), false};
+                build_socket_fetchargs(argument_fetcharg(argument), *in.layout, compiled), false};
     p.filter = compiled.expression;
     p.exact_filter = compiled.exact && !in.filter.sport && !in.filter.port;
     p.stack = wanted(in.stack_at, e.name);
@@ -210,6 +210,7 @@ void plan_kprobe(const CatalogEntry& e, const PathPlanInput& in, PathPlan& plan)
     p.group = e.get("group");
     p.layer = *layer;
     p.lifecycle = lifecycle_role(e);
+    p.decode = decode_word(e.decode);
     p.kprobe = {event_name_for(e.name), function,
                 build_fetchargs({*skb, *layer, receive_side(e)}, *in.layout, compiled), false};
     p.filter = compiled.expression;

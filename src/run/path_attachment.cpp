@@ -61,8 +61,9 @@ void PathAttachment::add(const PathProbe& probe, const std::string& system,
     reader_.add({system, event, id, filter, probe.stack});
     AttachedProbe attached;
     attached.probe = &probe;
-    attached.decoder = std::make_unique<PathEventDecoder>(
-        format, func, probe.layer, probe.extra_names, is_return ? "" : probe.lifecycle);
+    attached.decoder =
+        std::make_unique<PathEventDecoder>(format, func, probe.layer, probe.extra_names,
+                                           is_return ? "" : probe.lifecycle, probe.decode);
     attached.entry_func = is_return ? func : "";
     by_id_[id] = std::move(attached);
 }

@@ -23,7 +23,8 @@ TEST(EventFormatShape, RecordedFormatsPass) {
     for (const char* name :
          {"kernel-6.1/tcp_tcp_receive_reset.format", "kernel-6.18/skb_kfree_skb.format",
           "kernel-5.10/skb_kfree_skb.format", "kernel-6.1/tcp_tcp_send_reset.format",
-          "kernel-6.1/kprobe_ip_rcv.format"})
+          "kernel-6.1/kprobe_ip_rcv.format", "kernel-6.1/kprobe_ip_rcv_arrays.format",
+          "kernel-6.1/kprobe_nf_hook_slow.format"})
         EXPECT_TRUE(format_shape_ok(test::fixture(name))) << name;
 }
 
@@ -71,7 +72,8 @@ TEST(EventFormatShape, CrashesFoundByTheFuzzerNeverReachLibtraceevent) {
 
 TEST(EventFormatShape, KprobeFormatKeepsItsFetchargFields) {
     EventFormats formats;
-    auto* event = formats.parse(test::fixture("kernel-6.1/kprobe_ip_rcv.format"), "ftnttest");
+    auto* event =
+        formats.parse(test::fixture("kernel-6.1/kprobe_ip_rcv_arrays.format"), "ftnttest");
     ASSERT_NE(event, nullptr);
     for (const char* name : {"__probe_ip", "skb", "len", "dev", "saddr", "s"})
         EXPECT_TRUE(FieldRef(event, name)) << name;

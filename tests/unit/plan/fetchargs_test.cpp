@@ -26,24 +26,24 @@ SkbLayout debian61() {
 TEST(Fetchargs, NetworkLayerPoint) {
     filters::ProbeFilter filter;
     filter.fields.push_back({"s4", filters::FieldNeed::From::Data, 12, 4});
-    auto args = build_fetchargs({"%di", filters::Layer::L3}, debian61(), filter);
+    auto args = build_fetchargs({"$arg1", filters::Layer::L3}, debian61(), filter);
     EXPECT_EQ(args,
-              "skb=%di:x64 len=+112(%di):u32 proto=+180(%di):u16 pkt_type=+128(%di):b3@0/8 "
-              "ifindex=+216(+16(%di)):s32 netns=+144(+1280(+16(%di))):u32 "
-              "dev=+0(+16(%di)):string hdr=+0(+208(%di)):x32[24] s4=+12(+208(%di)):u32");
+              "skb=$arg1:x64 len=+112($arg1):u32 proto=+180($arg1):u16 pkt_type=+128($arg1):b3@0/8 "
+              "ifindex=+216(+16($arg1)):s32 netns=+144(+1280(+16($arg1))):u32 "
+              "dev=+0(+16($arg1)):string hdr=+0(+208($arg1)):x32[24] s4=+12(+208($arg1)):u32");
 }
 
 TEST(Fetchargs, TransportLayerWindowAndSkbHeldInAStruct) {
-    auto args = build_fetchargs({"+0(%di)", filters::Layer::L4}, debian61(), {});
-    EXPECT_NE(args.find("skb=+0(%di):x64"), std::string::npos) << args;
-    EXPECT_NE(args.find("hdr=-40(+208(+0(%di))):x32[24]"), std::string::npos) << args;
+    auto args = build_fetchargs({"+0($arg1)", filters::Layer::L4}, debian61(), {});
+    EXPECT_NE(args.find("skb=+0($arg1):x64"), std::string::npos) << args;
+    EXPECT_NE(args.find("hdr=-40(+208(+0($arg1))):x32[24]"), std::string::npos) << args;
 }
 
-TEST(Fetchargs, ArgumentRegisters) {
-    EXPECT_EQ(argument_register(1), "%di");
-    EXPECT_EQ(argument_register(3), "%dx");
-    EXPECT_EQ(argument_register(6), "%r9");
-    EXPECT_THROW(argument_register(7), UsageError);
+TEST(Fetchargs, ArgumentsAreArgN) {
+    EXPECT_EQ(argument_fetcharg(1), "$arg1");
+    EXPECT_EQ(argument_fetcharg(3), "$arg3");
+    EXPECT_EQ(argument_fetcharg(6), "$arg6");
+    EXPECT_THROW(argument_fetcharg(7), UsageError);
 }
 
 }  // namespace
