@@ -46,18 +46,29 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// Where a kprobe point reads the netns from: skb->dev, else skb->sk (skns), or its socket
+// argument (socket-only points).
+enum class NetnsFrom { Device, DeviceOrSocket, Socket };
+
+// devp/skp (the pointers) tell whether netns/skns were read: a fetcharg read through NULL
+// keeps stale bytes (plan/fetchargs.cpp). An skb with neither device nor socket passes.
+std::string netns_clause(const std::string& id, NetnsFrom from) {
+    switch (from) {
+        case NetnsFrom::Socket:
+            return "netns == " + id;
+        case NetnsFrom::DeviceOrSocket:
+            return "(devp != 0 && netns == " + id +
+                   ") || (devp == 0 && (skp == 0 || skns == " + id + "))";
+        default:
+            return "(devp != 0 && netns == " + id + ") || devp == 0";
+    }
+}
+
 // Conditions every kprobe point can check on the fields it always fetches.
-std::string common_kernel_filter(const Options& o, uint32_t netns, bool socket_netns,
+std::string common_kernel_filter(const Options& o, uint32_t netns, NetnsFrom from,
                                  bool has_len = true) {
     std::vector<std::string> clauses;
-    // skb->dev is still NULL early on the send path: there the netns is the socket's (skns),
-    // and an skb with neither (0) is let through.
-    if (netns) {
-        std::string id = std::to_string(netns);
-        clauses.push_back(socket_netns ? "netns == " + id + " || (netns == 0 && (skns == " + id +
-                                             " || skns == 0))"
-                                       : "netns == " + id + " || netns == 0");
-    }
+    if (netns) clauses.push_back(netns_clause(std::to_string(netns), from));
     if (!o.pkt_len.empty() && has_len) {
         auto dash = o.pkt_len.find('-');
         try {
@@ -507,8 +518,9 @@ int run_path_mode(const Options& o) {
     std::vector<std::unique_ptr<DynamicEvent>> dynamic_events;
     PerfReader reader(online_cpus(), RingOptions{o.ring_pages});
     PathAttachment attachment(tracefs.path(), group, instance, dynamic_events, reader, formats);
-    auto extra = common_kernel_filter(o, netns, layout && layout->sk_net);
-    auto socket_extra = common_kernel_filter(o, netns, false, false);
+    auto extra = common_kernel_filter(
+        o, netns, layout && layout->sk_net ? NetnsFrom::DeviceOrSocket : NetnsFrom::Device);
+    auto socket_extra = common_kernel_filter(o, netns, NetnsFrom::Socket, false);
     for (const auto& probe : plan.probes)
         attachment.attach(probe, probe.tracepoint ? "" : probe.socket_only ? socket_extra : extra);
     if (plan.kprobes)

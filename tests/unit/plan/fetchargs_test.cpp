@@ -30,7 +30,8 @@ TEST(Fetchargs, NetworkLayerPoint) {
     EXPECT_EQ(args,
               "skb=%di:x64 len=+112(%di):u32 proto=+180(%di):u16 pkt_type=+128(%di):b3@0/8 "
               "ifindex=+216(+16(%di)):s32 netns=+144(+1280(+16(%di))):u32 "
-              "dev=+0(+16(%di)):string hdr=+0(+208(%di)):x32[24] s4=+12(+208(%di)):u32");
+              "dev=+0(+16(%di)):string devp=+16(%di):x64 hdr=+0(+208(%di)):x32[24] "
+              "s4=+12(+208(%di)):u32");
 }
 
 TEST(Fetchargs, TransportLayerWindowAndSkbHeldInAStruct) {
