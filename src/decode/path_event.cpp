@@ -57,6 +57,8 @@ PathEventDecoder::PathEventDecoder(tep_event* event, std::string func, filters::
       ret_(event, "ret"),
       maclen_(event, "maclen"),
       mac_(event, "mac"),
+      skp_(event, "skp"),
+      devp_(event, "devp"),
       fam_(event, "fam"),
       s4_(event, "s4"),
       d4_(event, "d4"),
@@ -112,12 +114,16 @@ bool PathEventDecoder::decode(std::span<const uint8_t> raw, PathEvent& out) cons
     // fixed-size fetcharg keeps whatever the per-CPU buffer held before: the previous event's
     // ifindex and netns (seen in the 6.1 guest). The name is a string, empty on a fault, and
     // no device has an empty name: without it, ifindex and netns are unknown.
-    if (!is_tracepoint(func_) && dev_ && out.dev.empty()) {
+    bool no_dev = out.dev.empty() || (devp_ && devp_.number(raw).value_or(0) == 0);
+    if (!is_tracepoint(func_) && dev_ && no_dev) {
         out.ifindex = 0;
         out.netns = 0;
     }
-    // Without a device (the send path before skb->dev is set) the socket's netns says it.
-    if (!out.netns && skns_) out.netns = static_cast<uint32_t>(skns_.number(raw).value_or(0));
+    // Without a device (the send path before skb->dev is set) the socket's netns says it;
+    // without a socket either, skns holds stale bytes and the netns is unknown.
+    bool has_sk = skp_ && skp_.number(raw).value_or(0) != 0;
+    if (!out.netns && skns_ && has_sk)
+        out.netns = static_cast<uint32_t>(skns_.number(raw).value_or(0));
     out.location = location_.number(raw).value_or(0);
     for (const auto& [name, field] : extra_) {
         if (!field) continue;

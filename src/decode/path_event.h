@@ -68,7 +68,7 @@ class PathEventDecoder {
     void decode_macs(std::span<const uint8_t> raw, PathEvent& out) const;
 
     FieldRef skb_, len_, proto_, pkt_type_, ifindex_, netns_, skns_, dev_, hdr_, ret_;
-    FieldRef maclen_, mac_;
+    FieldRef maclen_, mac_, skp_, devp_;
     FieldRef fam_, s4_, d4_, sp_, dp_, s6_, s6l_, d6_, d6l_, lsp_;
     FieldRef location_, reason_, sk_, state_;
     DropReasonTable reasons_;  // this event's own reason names (tcp_send_reset has its enum)

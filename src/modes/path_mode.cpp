@@ -130,8 +130,10 @@ int run_path_mode(const Options& o) {
     PathPlan plan = plan_path(in);
     say_plan(o, plan, take_stacks_at_tracepoints(plan, in.stack_at));
     if (plan.probes.empty()) throw KernelError("none of the selected probe points exists here");
-    auto extra = common_kernel_filter({netns, layout && layout->sk_net, o.pkt_len, true});
-    auto socket_extra = common_kernel_filter({netns, false, o.pkt_len, false});
+    auto extra = common_kernel_filter(
+        {netns, layout && layout->sk_net ? NetnsFrom::DeviceOrSocket : NetnsFrom::Device, o.pkt_len,
+         true});
+    auto socket_extra = common_kernel_filter({netns, NetnsFrom::Socket, o.pkt_len, false});
 
     // attach
     StopSignal stop;

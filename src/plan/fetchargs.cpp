@@ -103,8 +103,14 @@ std::string build_fetchargs(const ProbeArgs& probe, const SkbLayout& l,
     args += " ifindex=" + deref(l.dev_ifindex.byte_offset, dev) + ":s32";
     args += " netns=" + deref(l.net_inum.byte_offset, deref(l.dev_net.byte_offset, dev)) + ":u32";
     args += " dev=" + deref(l.dev_name.byte_offset, dev) + ":string";
+    // A fetcharg read through a NULL pointer faults and keeps the bytes the per-CPU buffer
+    // held before (the previous event's: seen at ip_output on 6.1): the pointers themselves
+    // say whether ifindex/netns and skns were read.
+    args += " devp=" + dev + ":x64";
     if (l.sk_net)
-        args += " skns=" + deref(l.net_inum.byte_offset, deref(l.sk_net->byte_offset, sk)) + ":u32";
+        args += " skp=" + sk +
+                ":x64 skns=" + deref(l.net_inum.byte_offset, deref(l.sk_net->byte_offset, sk)) +
+                ":u32";
     if (probe.mac_before_data && probe.layer == filters::Layer::L3 && l.mac_len)
         args += " maclen=" + deref(l.mac_len->byte_offset, skb) + ":u16 mac=" + at(-14, data) +
                 ":x8[12]";

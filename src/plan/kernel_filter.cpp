@@ -19,18 +19,25 @@ std::string length_clause(const std::string& pkt_len) {
     }
 }
 
+// devp/skp (the pointers) tell whether netns/skns were read: a fetcharg read through NULL
+// keeps stale bytes (plan/fetchargs.cpp). An skb with neither device nor socket passes.
+std::string netns_clause(const std::string& id, NetnsFrom from) {
+    switch (from) {
+        case NetnsFrom::Socket:
+            return "netns == " + id;
+        case NetnsFrom::DeviceOrSocket:
+            return "(devp != 0 && netns == " + id +
+                   ") || (devp == 0 && (skp == 0 || skns == " + id + "))";
+        default:
+            return "(devp != 0 && netns == " + id + ") || devp == 0";
+    }
+}
+
 }  // namespace
 
 std::string common_kernel_filter(const CommonFilterInput& in) {
     std::vector<std::string> clauses;
-    // skb->dev is still NULL early on the send path: there the netns is the socket's (skns),
-    // and an skb with neither (0) is let through.
-    if (in.netns) {
-        std::string id = std::to_string(in.netns);
-        clauses.push_back(in.socket_netns ? "netns == " + id + " || (netns == 0 && (skns == " + id +
-                                                " || skns == 0))"
-                                          : "netns == " + id + " || netns == 0");
-    }
+    if (in.netns) clauses.push_back(netns_clause(std::to_string(in.netns), in.from));
     if (!in.pkt_len.empty() && in.has_len) clauses.push_back(length_clause(in.pkt_len));
     return filters::all_of(clauses);
 }

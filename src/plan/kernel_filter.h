@@ -6,15 +6,19 @@
 
 namespace ftnt {
 
+// Where a kprobe point reads the netns from: skb->dev, else skb->sk (skns), or its socket
+// argument (socket-only points).
+enum class NetnsFrom { Device, DeviceOrSocket, Socket };
+
 struct CommonFilterInput {
-    uint32_t netns = 0;         // 0: any namespace
-    bool socket_netns = false;  // the point fetches skns (the socket's netns) too
-    std::string pkt_len;        // --pkt-len: "N" or "N-M", "" for any
-    bool has_len = true;        // the point fetches len
+    uint32_t netns = 0;  // 0: any namespace
+    NetnsFrom from = NetnsFrom::Device;
+    std::string pkt_len;  // --pkt-len: "N" or "N-M", "" for any
+    bool has_len = true;  // the point fetches len
 };
 
-// "netns == 4026531840 || netns == 0", joined with the length clause; bad --pkt-len throws
-// UsageError.
+// "(devp != 0 && netns == 4026531840) || devp == 0", joined with the length clause; bad --pkt-len
+// throws UsageError.
 std::string common_kernel_filter(const CommonFilterInput& in);
 
 }  // namespace ftnt

@@ -30,7 +30,8 @@ TEST(Fetchargs, NetworkLayerPoint) {
     EXPECT_EQ(args,
               "skb=$arg1:x64 len=+112($arg1):u32 proto=+180($arg1):u16 pkt_type=+128($arg1):b3@0/8 "
               "ifindex=+216(+16($arg1)):s32 netns=+144(+1280(+16($arg1))):u32 "
-              "dev=+0(+16($arg1)):string hdr=+0(+208($arg1)):x32[24] s4=+12(+208($arg1)):u32");
+              "dev=+0(+16($arg1)):string devp=+16($arg1):x64 hdr=+0(+208($arg1)):x32[24] "
+              "s4=+12(+208($arg1)):u32");
 }
 
 TEST(Fetchargs, TransportLayerWindowAndSkbHeldInAStruct) {
