@@ -10,6 +10,7 @@ namespace {
 PathEvent nf_hook_slow(int64_t ret) {
     PathEvent e;
     e.func = "nf_hook_slow";
+    e.decode = "nf_hook";
     e.skb = 0xffff888004a1c000;
     e.time_ns = 1'000'000'000;
     e.retval = ret;
