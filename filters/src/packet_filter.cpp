@@ -9,10 +9,19 @@
 namespace ftnt::filters {
 namespace {
 
+// At most 40 bytes of the user's text in a message, anything but printable ASCII as '?'.
+std::string shown(const std::string& text) {
+    std::string out = text.substr(0, 40);
+    for (char& c : out)
+        if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) >= 0x7f) c = '?';
+    return text.size() > 40 ? out + "..." : out;
+}
+
 std::optional<Address> parse_flag_address(const std::string& flag, const std::string& text) {
     if (text.empty()) return std::nullopt;
     auto address = parse_address(text);
-    if (!address) throw FilterError(flag + ": '" + text + "' is not an IPv4 or IPv6 address");
+    if (!address)
+        throw FilterError(flag + ": '" + shown(text) + "' is not an IPv4 or IPv6 address");
     return address;
 }
 
@@ -21,7 +30,7 @@ std::optional<uint16_t> parse_port(const std::string& flag, const std::string& t
     unsigned value = 0;
     auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
     if (error != std::errc() || end != text.data() + text.size() || value > 65535)
-        throw FilterError(flag + ": '" + text + "' is not a port (0-65535)");
+        throw FilterError(flag + ": '" + shown(text) + "' is not a port (0-65535)");
     return static_cast<uint16_t>(value);
 }
 

@@ -32,6 +32,20 @@ TEST(PacketFilter, BadInputSaysWhichFlag) {
     EXPECT_THROW(parse_packet_filter({.saddr = "192.0.2.1", .daddr = "2001:db8::2"}), FilterError);
 }
 
+// A hostile value is echoed capped and with its control bytes replaced: one short line.
+TEST(PacketFilter, BadValueIsEchoedShortAndPrintable) {
+    std::string port(10000, 'a');
+    port[3] = '\n';
+    try {
+        parse_packet_filter({.sport = port});
+        ADD_FAILURE() << "accepted";
+    } catch (const FilterError& e) {
+        EXPECT_STREQ(e.what(),
+                     "-S/--sport: 'aaa?aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa...' is not a port "
+                     "(0-65535)");
+    }
+}
+
 TEST(PacketFilter, NothingGivenIsEmpty) {
     EXPECT_TRUE(parse_packet_filter({}).empty());
 }

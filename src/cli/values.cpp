@@ -27,22 +27,6 @@ std::string number_text(double value) {
 
 }  // namespace
 
-std::string shown_value(const std::string& text, std::size_t max_bytes) {
-    std::string shown;
-    for (std::size_t i = 0; i < text.size() && i < max_bytes; ++i) {
-        auto byte = static_cast<unsigned char>(text[i]);
-        if (byte >= 0x20 && byte < 0x7f && byte != '\\') {
-            shown += static_cast<char>(byte);
-        } else {
-            char escaped[8];
-            std::snprintf(escaped, sizeof escaped, "\\x%02x", byte);
-            shown += escaped;
-        }
-    }
-    if (text.size() > max_bytes) shown += "...";
-    return shown;
-}
-
 uint64_t parse_whole_number(const std::string& text, const std::string& flag, uint64_t min,
                             uint64_t max) {
     std::string form = "a whole number from " + std::to_string(min) + " to " + std::to_string(max);

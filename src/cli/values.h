@@ -7,11 +7,9 @@
 #include <string>
 #include <vector>
 
-namespace ftnt {
+#include "core/shown_value.h"
 
-// The user's text as it may appear in a message: at most `max_bytes` bytes, control and
-// non-ASCII bytes as \xNN, "..." when cut.
-std::string shown_value(const std::string& text, std::size_t max_bytes = 40);
+namespace ftnt {
 
 // Decimal digits only (no sign, no blanks), from `min` to `max`.
 uint64_t parse_whole_number(const std::string& text, const std::string& flag, uint64_t min,

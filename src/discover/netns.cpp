@@ -5,8 +5,8 @@
 #include <charconv>
 #include <optional>
 
-#include "cli/values.h"
 #include "core/errors.h"
+#include "core/shown_value.h"
 
 namespace ftnt {
 namespace {
@@ -28,7 +28,7 @@ NetnsName parse_netns(const std::string& text) {
     bool digits = text.find_first_not_of("0123456789") == std::string::npos;
     if (!digits) {
         if (text.find('/') != std::string::npos)
-            throw UsageError("--netns: '" + text + "' is not a name under /run/netns");
+            throw UsageError("--netns: '" + shown_value(text) + "' is not a name under /run/netns");
         name.kind = NetnsName::Kind::name;
         return name;
     }

@@ -6,7 +6,7 @@
 #include <set>
 #include <sstream>
 
-#include "cli/values.h"
+#include "core/shown_value.h"
 #include "core/errors.h"
 #include "core/install_paths.h"
 #include "core/regular_file.h"

@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "core/errors.h"
+#include "core/shown_value.h"
 #include "ftnettrace/filters.h"
 
 namespace ftnt {
@@ -15,7 +16,7 @@ std::string length_clause(const std::string& pkt_len) {
         unsigned long high = dash == std::string::npos ? low : std::stoul(pkt_len.substr(dash + 1));
         return "len >= " + std::to_string(low) + " && len <= " + std::to_string(high);
     } catch (const std::exception&) {
-        throw UsageError("--pkt-len: '" + pkt_len + "' is not N or N-M");
+        throw UsageError("--pkt-len: '" + shown_value(pkt_len) + "' is not N or N-M");
     }
 }
 

@@ -5,7 +5,7 @@
 #include <set>
 #include <sstream>
 
-#include "cli/values.h"
+#include "core/shown_value.h"
 #include "core/errors.h"
 #include "core/text_file.h"
 #include "ftnettrace/filters.h"
