@@ -6,10 +6,10 @@
 #include <set>
 #include <sstream>
 
-#include "core/shown_value.h"
 #include "core/errors.h"
 #include "core/install_paths.h"
 #include "core/regular_file.h"
+#include "core/shown_value.h"
 #include "core/text_file.h"
 
 namespace ftnt {

@@ -5,8 +5,8 @@
 #include <set>
 #include <sstream>
 
-#include "core/shown_value.h"
 #include "core/errors.h"
+#include "core/shown_value.h"
 #include "core/text_file.h"
 #include "ftnettrace/filters.h"
 #include "ftnettrace/probe_filter.h"
