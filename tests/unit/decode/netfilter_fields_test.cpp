@@ -4,26 +4,12 @@
 
 #include <gtest/gtest.h>
 
+#include "unit/support/recorded_nf_hook_slow.h"
+
 namespace ftnt {
 namespace {
 
-PathEvent nf_hook_slow(int64_t ret) {
-    PathEvent e;
-    e.func = "nf_hook_slow";
-    e.decode = "nf_hook";
-    e.skb = 0xffff888004a1c000;
-    e.time_ns = 1'000'000'000;
-    e.retval = ret;
-    e.extra = {{"pf", "2"},
-               {"hook", "1"},
-               {"hook_count", "3"},
-               {"hook_start", "1"},
-               {"hook_fn0", "18446744072100000000"},
-               {"hook_fn1", "18446744072100000016"},
-               {"hook_fn2", "18446744072100000032"},
-               {"hook_fn3", "0"}};
-    return e;
-}
+using test::nf_hook_slow;
 
 TEST(NetfilterFields, NfHookSlowShowsFamilyHookAndOutcome) {
     EXPECT_EQ(netfilter_verdict(nf_hook_slow(-1)), "ipv4.INPUT.DROP");  // -EPERM

@@ -9,8 +9,7 @@
 #include "core/errors.h"
 #include "plan/skb_layout.h"
 #include "unit/fixture_file.h"
-#include "unit/support/recorded_kernel_types.h"
-#include "unit/support/whole_catalog.h"
+#include "unit/support/recorded_kernel61.h"
 
 namespace ftnt {
 namespace {
@@ -38,39 +37,7 @@ TEST(AdhocProbes, SpecsAreParsed) {
     EXPECT_THROW(parse_adhoc_probes({"ip_rcv data=l9"}, {}), UsageError);
 }
 
-// The Debian 6.1 guest kernel as recorded in tests/fixtures/kernel-6.1 (README there): its
-// BTF answers and the catalog functions its available_filter_functions lists.
-struct Kernel61 {
-    test::RecordedKernelTypes types{test::fixture("kernel-6.1/btf-path-plan.txt"),
-                                    "recorded 6.1 BTF"};
-    SkbLayout layout = SkbLayout::from(types);
-    ProbeableFunctions functions;
-    TracefsFeatures features;
-    Catalog catalog;
-    std::filesystem::path events;
-
-    Kernel61() {
-        functions.known = true;
-        std::istringstream lines(
-            test::fixture("kernel-6.1/available_filter_functions-catalog.txt"));
-        std::string line;
-        while (std::getline(lines, line)) functions.available.insert(line);
-        features.kprobe_events = features.kretprobes = true;
-        catalog.load_directory(FTNT_CATALOG);
-        // Every catalog tracepoint exists on 6.1: an events directory that has them.
-        events = std::filesystem::temp_directory_path() /
-                 ("ftnettrace-unit-events-" + std::to_string(::getpid()));
-        for (const auto& e : catalog.entries())
-            if (e.kind == "tracepoint")
-                std::filesystem::create_directories(events / e.system() / e.event());
-    }
-    ~Kernel61() { std::filesystem::remove_all(events); }
-    PathPlanInput input(const filters::PacketFilter& filter) const {
-        auto in = test::whole_catalog_input(catalog, features, types, layout, functions, events);
-        in.filter = filter;
-        return in;
-    }
-};
+using Kernel61 = test::RecordedKernel61;
 
 // The fetcharg names a kprobe definition gives ("skb=%di:x64 len=..." -> skb, len).
 std::set<std::string> fetched_names(const std::string& fetchargs) {
