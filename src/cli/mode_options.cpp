@@ -3,6 +3,8 @@
 #include <cstdint>
 #include <map>
 
+#include "core/errors.h"
+
 namespace ftnt {
 namespace {
 
@@ -100,6 +102,25 @@ std::string mode_label(Mode mode) {
             break;
     }
     return "no mode";
+}
+
+void refuse_path_flags_without_paths(const Options& o) {
+    constexpr const char* kWhy =
+        " applies to packet paths (kprobes), not to firewall steps on their own "
+        "(--steps-only, or a kernel without kprobes)";
+    auto refuse_if = [&](bool given, const char* flag) {
+        if (given) throw UsageError(std::string(flag) + kWhy);
+    };
+    refuse_if(o.pid != 0, "--pid");
+    refuse_if(!o.pkt_len.empty(), "--pkt-len");
+    refuse_if(!o.tcp_flags.empty(), "--tcp-flags");
+    refuse_if(o.icmp_id >= 0, "--icmp-id");
+    refuse_if(o.hooks, "--hooks");
+}
+
+void refuse_netns_twice(const Options& o) {
+    if (o.netns_current && !o.netns.empty())
+        throw UsageError("--netns and --netns-current exclude each other");
 }
 
 std::optional<std::string> refusal_for(Mode mode, const std::string& flag) {

@@ -13,6 +13,12 @@ namespace ftnt {
 // nothing when `mode` takes `flag` (its long name, "--hooks").
 std::optional<std::string> refusal_for(Mode mode, const std::string& flag);
 
+// Firewall steps shown on their own (--steps-only, or a kernel without kprobes) have no packet
+// path: throws UsageError for the first flag that only a path can apply, and for --netns given
+// with --netns-current.
+void refuse_path_flags_without_paths(const Options& options);
+void refuse_netns_twice(const Options& options);
+
 // "--drop", "path tracing (the default)", ...
 std::string mode_label(Mode mode);
 

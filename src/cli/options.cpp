@@ -201,6 +201,8 @@ ParseResult parse_command_line(int argc, char** argv) {
             if (option->count() > 0) n.given.insert(option->get_name());
         refuse_options_of_other_modes(app, o.mode);
         convert_values(n, o);
+        refuse_netns_twice(o);
+        if (o.steps_only) refuse_path_flags_without_paths(o);
     } catch (const UsageError& error) {
         std::cerr << "ftnettrace: " << error.what() << "\n";
         return {std::nullopt, kExitUsage};

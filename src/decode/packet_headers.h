@@ -6,8 +6,8 @@
 #include <span>
 #include <string>
 
+#include "core/tcp_flags.h"
 #include "decode/packet_tuple.h"
-#include "decode/tcp_flags.h"
 #include "ftnettrace/probe_filter.h"
 
 namespace ftnt {
@@ -16,7 +16,7 @@ struct PacketDetails {
     PacketTuple tuple;
     uint8_t ip_protocol = 0;
     bool tcp_header = false;  // flags, seq and ack were read (not from a socket's tuple)
-    uint8_t tcp_flags = 0;    // bits of decode/tcp_flags.h
+    uint8_t tcp_flags = 0;    // bits of core/tcp_flags.h
     uint32_t seq = 0, ack = 0;
     int icmp_type = -1, icmp_code = -1;
     uint16_t icmp_id = 0, icmp_seq = 0;  // only where icmp_has_id_seq()

@@ -23,21 +23,20 @@ TracepointAddresses::TracepointAddresses(tep_event* event)
       dport_(event, "dport"),
       family_(event, "family") {}
 
-TupleSource::TupleSource(const CatalogEntry& entry, tep_event* event)
-    : name_(entry.name),
-      l4_(entry.get("l4")),
-      reply_(entry.get("addresses", "packet") == "reply"),
-      skb_(event, entry.get("skb", "skbaddr").c_str()),
+TupleSource::TupleSource(const TupleSourceSpec& spec, tep_event* event)
+    : name_(spec.name),
+      l4_(spec.l4),
+      reply_(spec.addresses == "reply"),
+      skb_(event, spec.skb.c_str()),
       addresses_(event) {
-    auto where = entry.file + ":" + std::to_string(entry.line);
-    if (!skb_) throw UsageError(where + ": " + entry.name + " has no field " + entry.get("skb"));
-    if (!addresses_) throw UsageError(where + ": " + entry.name + " has no saddr/daddr");
-    auto addresses = entry.get("addresses", "packet");
-    if (addresses != "packet" && addresses != "reply")
+    const auto& where = spec.where;
+    if (!skb_) throw UsageError(where + ": " + spec.name + " has no field " + spec.skb);
+    if (!addresses_) throw UsageError(where + ": " + spec.name + " has no saddr/daddr");
+    if (spec.addresses != "packet" && spec.addresses != "reply")
         throw UsageError(where + ": addresses must be packet or reply");
-    if (auto required = entry.get("require"); !required.empty()) {
-        require_ = FieldRef(event, required.c_str());
-        if (!require_) throw UsageError(where + ": " + entry.name + " has no field " + required);
+    if (!spec.require.empty()) {
+        require_ = FieldRef(event, spec.require.c_str());
+        if (!require_) throw UsageError(where + ": " + spec.name + " has no field " + spec.require);
     }
 }
 

@@ -1,4 +1,5 @@
-// Reads a packet's tuple and skb address from a tracepoint named in the catalog with join=drop.
+// Reads a packet's tuple and skb address from a tracepoint named in the catalog with join=drop
+// (the plan hands on what the catalog line says, decode/ does not read the catalog).
 #pragma once
 
 #include <cstdint>
@@ -8,7 +9,6 @@
 
 #include "decode/event_formats.h"
 #include "decode/packet_tuple.h"
-#include "plan/catalog.h"
 
 namespace ftnt {
 
@@ -33,10 +33,20 @@ class TracepointAddresses {
     FieldRef saddr_, daddr_, saddr_v6_, daddr_v6_, sport_, dport_, family_;
 };
 
+// What a catalog line with join=drop says about its tracepoint.
+struct TupleSourceSpec {
+    std::string name;                  // "tcp:tcp_send_reset"
+    std::string where;                 // "file.def:12", named in errors
+    std::string skb = "skbaddr";       // skb=: the field with the skb's address
+    std::string addresses = "packet";  // addresses=: packet, or reply (the packet answered)
+    std::string l4;                    // l4=: the transport, "" when the event does not say
+    std::string require;               // require=: a field that must be non-zero, or ""
+};
+
 class TupleSource {
   public:
     // Throws UsageError (naming the catalog line) when the event lacks the fields it names.
-    TupleSource(const CatalogEntry& entry, tep_event* event);
+    TupleSource(const TupleSourceSpec& spec, tep_event* event);
     std::optional<SkbTuple> decode(std::span<const uint8_t> raw) const;
     const std::string& name() const { return name_; }
 

@@ -3,9 +3,6 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
-#include <cerrno>
-#include <csignal>
-
 #include "core/errors.h"
 #include "core/text_file.h"
 
@@ -35,10 +32,6 @@ symbolize::DebugInfoOptions debug_info_options(const std::string& vmlinux) {
     options.vmlinux = vmlinux;
     options.kernel_release = kernel_release();
     return options;
-}
-
-bool process_alive(int pid) {
-    return ::kill(pid, 0) == 0 || errno == EPERM;
 }
 
 }  // namespace ftnt

@@ -14,6 +14,5 @@ std::vector<int> online_cpus();
 std::string kernel_release();
 // Where symbolize/ looks for debug info: --vmlinux, else the usual places for this kernel.
 symbolize::DebugInfoOptions debug_info_options(const std::string& vmlinux);
-bool process_alive(int pid);
 
 }  // namespace ftnt

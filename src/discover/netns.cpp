@@ -2,16 +2,12 @@
 
 #include <sys/stat.h>
 
-#include <charconv>
 #include <optional>
 
 #include "core/errors.h"
-#include "core/shown_value.h"
 
 namespace ftnt {
 namespace {
-
-constexpr uint64_t kPidMaxLimit = 4u << 20;  // PID_MAX_LIMIT on 64-bit
 
 std::optional<uint32_t> inode_of(const std::string& path) {
     struct stat st;
@@ -20,28 +16,6 @@ std::optional<uint32_t> inode_of(const std::string& path) {
 }
 
 }  // namespace
-
-NetnsName parse_netns(const std::string& text) {
-    NetnsName name;
-    name.text = text;
-    if (text.empty()) return name;
-    bool digits = text.find_first_not_of("0123456789") == std::string::npos;
-    if (!digits) {
-        if (text.find('/') != std::string::npos)
-            throw UsageError("--netns: '" + shown_value(text) + "' is not a name under /run/netns");
-        name.kind = NetnsName::Kind::name;
-        return name;
-    }
-    // A namespace inode is far above any pid (init_net is 4026531833 on 6.18).
-    uint64_t value = 0;
-    auto parsed = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (parsed.ec != std::errc() || value > 0xffffffffull)
-        throw UsageError("--netns: '" + shown_value(text) +
-                         "' is out of range (an inode or pid is at most 4294967295)");
-    name.kind = value > kPidMaxLimit ? NetnsName::Kind::inode : NetnsName::Kind::pid;
-    name.number = static_cast<uint32_t>(value);
-    return name;
-}
 
 uint32_t netns_inode(const std::string& text) {
     NetnsName name = parse_netns(text);
@@ -59,12 +33,6 @@ uint32_t netns_inode(const std::string& text) {
     if (auto inode = inode_of("/run/netns/" + text)) return *inode;
     throw UsageError("--netns: '" + text +
                      "' is neither an inode, a pid, nor a name under /run/netns");
-}
-
-uint32_t current_netns_inode() {
-    auto inode = inode_of("/proc/self/ns/net");
-    if (!inode) throw KernelError("cannot read /proc/self/ns/net");
-    return *inode;
 }
 
 }  // namespace ftnt

@@ -15,6 +15,7 @@
 #include "output/json_writer.h"
 #include "plan/catalog.h"
 #include "plan/drop_function.h"
+#include "plan/drop_locations.h"
 #include "plan/path_plan.h"
 #include "plan/skb_layout.h"
 
@@ -68,7 +69,7 @@ void add_drop_rows(std::vector<Row>& rows, const Catalog& catalog,
               : "none of the catalog's drop functions is traceable"});
     if (!reasons.available())
         rows.push_back({"inferred drop reasons", true,
-                        std::to_string(InferredReasons::from_catalog(catalog).size()) +
+                        std::to_string(InferredReasons(drop_location_reasons(catalog)).size()) +
                             " drop locations name a reason (drop-locations.def)"});
 }
 

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "attach/trace_instance.h"
+#include "cli/run_options.h"
 #include "core/errors.h"
 #include "core/stop_signal.h"
 #include "discover/kernel_env.h"
@@ -14,6 +15,7 @@
 #include "discover/tracefs_features.h"
 #include "discover/tracefs_mount.h"
 #include "netfilter/run_state.h"
+#include "plan/drop_locations.h"
 #include "run/drop_pipeline.h"
 
 namespace ftnt {
@@ -71,7 +73,8 @@ int run_drop_mode(const Options& options) {
     AddressNamer namer(symbolize::Kallsyms::load(), debug_info_options(options.vmlinux));
 
     // plan
-    DropPlan plan = plan_drop(options, tracefs.path(), reasons, catalog, formats);
+    DropRunOptions drop_options = drop_run_options(options);
+    DropPlan plan = plan_drop(drop_options, tracefs.path(), reasons, catalog, formats);
 
     // attach
     StopSignal stop;
@@ -82,7 +85,8 @@ int run_drop_mode(const Options& options) {
         throw KernelError("the kernel refused the filter \"" + plan.drop.filter + "\": " + error);
     DropPoint point;
     if (plan.tuples_wanted) {
-        point = setup_drop_point(options, tracefs.path(), features, reasons, formats, instance);
+        point =
+            setup_drop_point(drop_options, tracefs.path(), features, reasons, formats, instance);
         if (point.event)
             use_drop_point(plan, point.function);
         else if (features.kprobe_events)
@@ -107,7 +111,8 @@ int run_drop_mode(const Options& options) {
                                                      plan.drop.filter, reasons.available());
     DropPipeline pipeline({options.count, options.summary, options.interval_seconds}, plan, reasons,
                           DropDecoder(kfree_skb), namer, *output, attachment, std::move(counters));
-    if (!reasons.available()) pipeline.infer_reasons_from(InferredReasons::from_catalog(catalog));
+    if (!reasons.available())
+        pipeline.infer_reasons_from(InferredReasons(drop_location_reasons(catalog)));
 
     // read
     RunLoop loop(stop, sink, {options.duration_seconds});

@@ -4,6 +4,8 @@
 #include <iostream>
 #include <sstream>
 
+#include "cli/mode_options.h"
+#include "cli/run_options.h"
 #include "core/errors.h"
 #include "core/stop_signal.h"
 #include "discover/kernel_env.h"
@@ -22,28 +24,6 @@ namespace {
 
 using namespace netfilter;
 
-void refuse_if(bool given, const char* flag, const char* why) {
-    if (given) throw UsageError(std::string(flag) + why);
-}
-
-// Flags of other modes are refused by cli/mode_options.
-void refuse_flags_that_do_not_apply(const Options& o) {
-    if (o.netns_current && !o.netns.empty())
-        throw UsageError("--netns and --netns-current exclude each other");
-}
-
-// The path's own options: nothing to apply them to when the steps stand alone.
-void refuse_path_flags(const Options& o) {
-    constexpr const char* kWhy =
-        " applies to packet paths (kprobes), not to firewall steps on their own "
-        "(--steps-only, or a kernel without kprobes)";
-    refuse_if(o.pid != 0, "--pid", kWhy);
-    refuse_if(!o.pkt_len.empty(), "--pkt-len", kWhy);
-    refuse_if(!o.tcp_flags.empty(), "--tcp-flags", kWhy);
-    refuse_if(o.icmp_id >= 0, "--icmp-id", kWhy);
-    refuse_if(o.hooks, "--hooks", kWhy);
-}
-
 std::string lost_text(const FirewallCounts& c) {
     std::ostringstream out;
     out << c.kmsg_lost << " kernel log records lost, " << c.netlink_overruns
@@ -54,8 +34,8 @@ std::string lost_text(const FirewallCounts& c) {
 
 // Without kprobes: the steps printed on their own, as they come.
 int run_steps_alone(const Options& options) {
-    refuse_path_flags(options);
-    auto filter = packet_filter_of(options);
+    refuse_path_flags_without_paths(options);
+    auto filter = packet_filter_of(filter_flags_of(options));
     NetnsTarget target = resolve_netns(options.netns);
     FirewallCounts counts;
     OutputSink sink(STDOUT_FILENO);
@@ -64,13 +44,13 @@ int run_steps_alone(const Options& options) {
     {
         StopSignal stop;
         RunState run_state(static_cast<int>(::getpid()));
-        FirewallTrace firewall(run_state, options, filter, target);
+        FirewallTrace firewall(run_state, firewall_options(options), filter, target);
         TimeFormat time{options.wall_clock, measure_monotonic_to_realtime()};
         auto output = options.output == OutputKind::Json ? make_step_json_output(sink, time, true)
                                                          : make_step_text_output(sink, time, true);
-        std::cerr << "ftnettrace: tracing netfilter for " << filter_text(options) << " in netns "
-                  << target.label << " (" << target.inode << "): " << firewall.description()
-                  << "; Ctrl-C to stop\n";
+        std::cerr << "ftnettrace: tracing netfilter for " << filter_text(filter_flags_of(options))
+                  << " in netns " << target.label << " (" << target.inode
+                  << "): " << firewall.description() << "; Ctrl-C to stop\n";
         StepPipeline pipeline(firewall, *output, sink, options.count);
         RunLoop loop(stop, sink, {options.duration_seconds});
         loop.run(nullptr, {firewall.kmsg_fd(), firewall.nftrace_fd()}, pipeline);
@@ -92,7 +72,6 @@ int run_steps_alone(const Options& options) {
 
 int run_netfilter_mode(const Options& options) {
     require_root();
-    refuse_flags_that_do_not_apply(options);
     // With kprobes, each step joins its packet's path; without, steps stand alone.
     TracefsMount tracefs;
     if (read_tracefs_features(tracefs.path()).kprobe_events && !options.steps_only)

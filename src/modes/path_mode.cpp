@@ -7,10 +7,11 @@
 #include <optional>
 
 #include "attach/trace_instance.h"
+#include "cli/run_options.h"
 #include "core/errors.h"
 #include "core/monotonic_clock.h"
 #include "core/stop_signal.h"
-#include "decode/tcp_flags.h"
+#include "core/tcp_flags.h"
 #include "discover/kernel_env.h"
 #include "discover/netns.h"
 #include "discover/tracefs_features.h"
@@ -18,6 +19,7 @@
 #include "ftnettrace/filters.h"
 #include "netfilter/namespace.h"
 #include "netfilter/run_state.h"
+#include "plan/drop_locations.h"
 #include "plan/kernel_filter.h"
 #include "plan/stack_points.h"
 #include "plan/user_filter.h"
@@ -96,7 +98,7 @@ int run_path_mode(const Options& o) {
     require_root();
     TracefsMount tracefs;
     auto features = read_tracefs_features(tracefs.path());
-    auto filter = packet_filter_of(o);
+    auto filter = packet_filter_of(filter_flags_of(o));
     uint32_t netns = o.netns_current   ? current_netns_inode()
                      : o.netns.empty() ? 0
                                        : netns_inode(o.netns);
@@ -158,7 +160,8 @@ int run_path_mode(const Options& o) {
     PathMatch match(filter, netns, plan.kprobes, user_checks_of(o));
     PathPipeline pipeline({o.basic, o.count, o.min_latency_ms}, match, attachment, reasons, namer,
                           *output);
-    if (!reasons.available()) pipeline.infer_reasons_from(InferredReasons::from_catalog(catalog));
+    if (!reasons.available())
+        pipeline.infer_reasons_from(InferredReasons(drop_location_reasons(catalog)));
 
     // read
     RunLoop loop(stop, sink, {o.duration_seconds});
@@ -167,7 +170,7 @@ int run_path_mode(const Options& o) {
     std::optional<netfilter::FirewallTrace> firewall;
     std::unique_ptr<netfilter::StepOutput> steps_alone;
     if (o.iptables_trace || o.log_invalid) {
-        firewall.emplace(run_state, o, filter, netfilter::resolve_netns(o.netns));
+        firewall.emplace(run_state, firewall_options(o), filter, netfilter::resolve_netns(o.netns));
         steps_alone = o.output == OutputKind::Json
                           ? netfilter::make_step_json_output(sink, output_options.time, false)
                           : netfilter::make_step_text_output(sink, output_options.time, false);

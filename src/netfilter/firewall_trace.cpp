@@ -6,19 +6,26 @@
 #include <chrono>
 #include <deque>
 #include <iostream>
+#include <optional>
 #include <set>
 #include <unordered_map>
 
 #include "core/monotonic_clock.h"
-#include "decode/packet_tuple.h"
-#include "discover/netns.h"
+#include "core/netns_name.h"
+#include "core/packet_tuple.h"
+#include "netfilter/backend.h"
 #include "netfilter/command.h"
+#include "netfilter/iptables_rules.h"
 #include "netfilter/kmsg_announce.h"
 #include "netfilter/kmsg_lines.h"
+#include "netfilter/kmsg_reader.h"
 #include "netfilter/match_args.h"
+#include "netfilter/nft_table.h"
 #include "netfilter/nft_trace_decode.h"
+#include "netfilter/nftrace_reader.h"
 #include "netfilter/rule_lookup.h"
 #include "netfilter/rule_text.h"
+#include "netfilter/sysctl_setting.h"
 
 namespace ftnt::netfilter {
 namespace {
@@ -191,9 +198,22 @@ class StepSource {
     TraceIdPackets packets_;
 };
 
-FirewallTrace::FirewallTrace(RunState& state, const Options& options,
+// Members in set-up order, so that they are torn down in reverse: rules before the readers,
+// the namespace left after both, sysctls restored last.
+struct FirewallTrace::Parts {
+    std::vector<std::unique_ptr<SysctlSetting>> sysctls;
+    std::optional<NetnsEnter> enter;
+    std::optional<KmsgReader> kmsg;
+    std::optional<NftraceReader> nftrace;
+    RuleList rules;
+    std::optional<NftTable> table;
+    std::unique_ptr<StepSource> source;
+};
+
+FirewallTrace::FirewallTrace(RunState& state, const FirewallOptions& options,
                              const filters::PacketFilter& filter, const NetnsTarget& target)
-    : state_(state) {
+    : state_(state), parts_(std::make_unique<Parts>()) {
+    Parts& r = *parts_;
     state_.set_netns(target.inode, target.path);
     auto matches = expand_filter(filter);
     Backends backends;
@@ -201,60 +221,60 @@ FirewallTrace::FirewallTrace(RunState& state, const Options& options,
         NetnsEnter look(target);
         backends = detect_backends();
     }
-    bool legacy_trace = options.iptables_trace && backends.legacy;
-    bool nft_trace = options.iptables_trace && backends.nft;
+    bool legacy_trace = options.trace_rules && backends.legacy;
+    bool nft_trace = options.trace_rules && backends.nft;
     bool invalid_legacy = options.log_invalid && backends.legacy;
     bool need_kmsg = legacy_trace || options.log_invalid;
     // nf_log_all_netns exists in the initial namespace only: set it from there.
     if (need_kmsg && !target.is_init)
-        sysctls_.push_back(std::make_unique<SysctlSetting>(
+        r.sysctls.push_back(std::make_unique<SysctlSetting>(
             state_, ftnt::current_netns_inode(), "net/netfilter/nf_log_all_netns", "1", std::cerr));
-    enter_.emplace(target);
+    r.enter.emplace(target);
     if (need_kmsg) {
         bool v4 = false, v6 = false;
         for (const auto& m : matches) (m.family == 4 ? v4 : v6) = true;
-        if (v4) bind_logger(state_, target.inode, 2, "nf_log_ipv4", sysctls_);
-        if (v6) bind_logger(state_, target.inode, 10, "nf_log_ipv6", sysctls_);
+        if (v4) bind_logger(state_, target.inode, 2, "nf_log_ipv4", r.sysctls);
+        if (v6) bind_logger(state_, target.inode, 10, "nf_log_ipv6", r.sysctls);
     }
     // Readers first, rules after: no step of a matching packet is missed.
-    if (need_kmsg) kmsg_.emplace();
-    if (nft_trace) nftrace_.emplace();
+    if (need_kmsg) r.kmsg.emplace();
+    if (nft_trace) r.nftrace.emplace();
 
     std::vector<std::string> what;
     std::string prefix = announce_prefix(state_.pid());
     if (legacy_trace) {
-        add_trace_rules(state_, legacy_tool(), matches, rules_);
-        auto trace_rules = rules_.size();
-        add_announce_rules(state_, legacy_tool(), matches, prefix, rules_);  // inserted above
+        add_trace_rules(state_, legacy_tool(), matches, r.rules);
+        auto trace_rules = r.rules.size();
+        add_announce_rules(state_, legacy_tool(), matches, prefix, r.rules);  // inserted above
         what.push_back("iptables-legacy TRACE (" + std::to_string(trace_rules) +
                        " rules in raw PREROUTING/OUTPUT, each under a LOG rule with prefix \"" +
                        prefix.substr(0, prefix.size() - 1) +
                        "\" that tells this namespace's packets from others')");
     }
     if (invalid_legacy) {
-        auto before = rules_.size();
-        add_log_invalid_rules(state_, legacy_tool(), matches, rules_);
+        auto before = r.rules.size();
+        add_log_invalid_rules(state_, legacy_tool(), matches, r.rules);
         what.push_back("iptables-legacy LOG of ctstate INVALID (" +
-                       std::to_string(rules_.size() - before) + " rules in filter)");
+                       std::to_string(r.rules.size() - before) + " rules in filter)");
     }
     bool invalid_nft = options.log_invalid && !invalid_legacy;
     if (nft_trace || invalid_nft) {
         if (backends.nft_cli) {
-            table_.emplace(state_, nft_trace ? matches : std::vector<RuleMatch>{},
-                           invalid_nft ? matches : std::vector<RuleMatch>{});
+            r.table.emplace(state_, nft_trace ? matches : std::vector<RuleMatch>{},
+                            invalid_nft ? matches : std::vector<RuleMatch>{});
             what.push_back(std::string(nft_trace ? "nf_tables trace" : "") +
                            (nft_trace && invalid_nft ? " and " : "") +
                            (invalid_nft ? "LOG of ct state invalid" : "") + " (table inet " +
-                           table_->name() + ")");
+                           r.table->name() + ")");
         } else {
-            auto before = rules_.size();
-            if (nft_trace) add_trace_rules(state_, nft_compat_tool(), matches, rules_);
-            if (invalid_nft) add_log_invalid_rules(state_, nft_compat_tool(), matches, rules_);
-            what.push_back("iptables-nft rules (" + std::to_string(rules_.size() - before) +
+            auto before = r.rules.size();
+            if (nft_trace) add_trace_rules(state_, nft_compat_tool(), matches, r.rules);
+            if (invalid_nft) add_log_invalid_rules(state_, nft_compat_tool(), matches, r.rules);
+            what.push_back("iptables-nft rules (" + std::to_string(r.rules.size() - before) +
                            ", no nft command)");
         }
     }
-    source_ =
+    r.source =
         std::make_unique<StepSource>(filter, prefix, legacy_trace, options.log_invalid, nft_trace);
     description_ = joined(what) + " [" + backends.why + "]";
 }
@@ -262,34 +282,36 @@ FirewallTrace::FirewallTrace(RunState& state, const Options& options,
 FirewallTrace::~FirewallTrace() = default;
 
 int FirewallTrace::kmsg_fd() const {
-    return kmsg_ ? kmsg_->fd() : -1;
+    return parts_->kmsg ? parts_->kmsg->fd() : -1;
 }
 
 int FirewallTrace::nftrace_fd() const {
-    return nftrace_ ? nftrace_->fd() : -1;
+    return parts_->nftrace ? parts_->nftrace->fd() : -1;
 }
 
 void FirewallTrace::drain(const OnStep& on_step, const OnInvalid& on_invalid) {
-    if (kmsg_)
-        kmsg_->drain(
-            [&](const KmsgRecord& record) { source_->on_kmsg(record, on_step, on_invalid); });
-    if (nftrace_)
-        nftrace_->drain([&](const NftTraceEvent& event) { source_->on_nftrace(event, on_step); });
+    if (parts_->kmsg)
+        parts_->kmsg->drain([&](const KmsgRecord& record) {
+            parts_->source->on_kmsg(record, on_step, on_invalid);
+        });
+    if (parts_->nftrace)
+        parts_->nftrace->drain(
+            [&](const NftTraceEvent& event) { parts_->source->on_nftrace(event, on_step); });
 }
 
 FirewallCounts FirewallTrace::counts() const {
     FirewallCounts c;
-    c.steps = source_->steps;
-    c.invalid = source_->invalid;
-    c.foreign_trace_lines = source_->foreign;
-    c.kmsg_lost = kmsg_ ? kmsg_->lost() : 0;
-    c.netlink_overruns = nftrace_ ? nftrace_->overruns() : 0;
-    c.rules = rules_.size();
-    c.tables = table_ ? 1 : 0;
+    c.steps = parts_->source->steps;
+    c.invalid = parts_->source->invalid;
+    c.foreign_trace_lines = parts_->source->foreign;
+    c.kmsg_lost = parts_->kmsg ? parts_->kmsg->lost() : 0;
+    c.netlink_overruns = parts_->nftrace ? parts_->nftrace->overruns() : 0;
+    c.rules = parts_->rules.size();
+    c.tables = parts_->table ? 1 : 0;
     return c;
 }
 
-std::string filter_text(const Options& o) {
+std::string filter_text(const filters::FilterFlags& o) {
     std::string text;
     auto add = [&](const char* flag, const std::string& value) {
         if (!value.empty()) text += std::string(text.empty() ? "" : " ") + flag + " " + value;
@@ -300,7 +322,7 @@ std::string filter_text(const Options& o) {
     add("-S", o.sport);
     add("-D", o.dport);
     add("-P", o.port);
-    add("-p", o.protocols);
+    add("-p", o.proto);
     return text.empty() ? "every packet" : text;
 }
 

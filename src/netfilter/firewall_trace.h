@@ -7,21 +7,13 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
-#include <optional>
 #include <string>
 #include <vector>
 
-#include "cli/options.h"
-#include "decode/trace_step.h"
+#include "ftnettrace/firewall_step.h"
 #include "ftnettrace/packet_filter.h"
-#include "netfilter/backend.h"
-#include "netfilter/iptables_rules.h"
-#include "netfilter/kmsg_reader.h"
 #include "netfilter/namespace.h"
-#include "netfilter/nft_table.h"
-#include "netfilter/nftrace_reader.h"
 #include "netfilter/run_state.h"
-#include "netfilter/sysctl_setting.h"
 
 namespace ftnt::netfilter {
 
@@ -33,7 +25,11 @@ struct FirewallCounts {
     std::size_t rules = 0, tables = 0;
 };
 
-class StepSource;
+// What a run asks of the firewall: made once from the command line by cli/run_options.
+struct FirewallOptions {
+    bool trace_rules = false;  // --iptables-trace: TRACE rules where the backends have tables
+    bool log_invalid = false;  // --log-invalid: LOG rules for conntrack's INVALID packets
+};
 
 class FirewallTrace {
   public:
@@ -42,8 +38,8 @@ class FirewallTrace {
 
     // Sets everything up (as root), each change recorded in `state` first; the calling
     // thread stays in `target` until destruction.
-    FirewallTrace(RunState& state, const Options& options, const filters::PacketFilter& filter,
-                  const NetnsTarget& target);
+    FirewallTrace(RunState& state, const FirewallOptions& options,
+                  const filters::PacketFilter& filter, const NetnsTarget& target);
     ~FirewallTrace();
     FirewallTrace(const FirewallTrace&) = delete;
     FirewallTrace& operator=(const FirewallTrace&) = delete;
@@ -58,18 +54,13 @@ class FirewallTrace {
     FirewallCounts counts() const;
 
   private:
+    struct Parts;  // what was set up, in set-up order (firewall_trace.cpp)
     RunState& state_;
-    std::vector<std::unique_ptr<SysctlSetting>> sysctls_;
-    std::optional<NetnsEnter> enter_;
-    std::optional<KmsgReader> kmsg_;
-    std::optional<NftraceReader> nftrace_;
-    RuleList rules_;
-    std::optional<NftTable> table_;
-    std::unique_ptr<StepSource> source_;
+    std::unique_ptr<Parts> parts_;
     std::string description_;
 };
 
 // "-s 10.0.0.1 -p icmp", or "every packet".
-std::string filter_text(const Options& options);
+std::string filter_text(const filters::FilterFlags& flags);
 
 }  // namespace ftnt::netfilter

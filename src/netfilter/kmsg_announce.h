@@ -9,7 +9,7 @@
 #include <string>
 #include <unordered_map>
 
-#include "decode/trace_step.h"
+#include "ftnettrace/firewall_step.h"
 
 namespace ftnt::netfilter {
 

@@ -1,6 +1,6 @@
 #include "netfilter/kmsg_lines.h"
 
-#include "decode/tcp_flags.h"
+#include "core/tcp_flags.h"
 
 #include <charconv>
 #include <vector>

@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-#include "decode/trace_step.h"
+#include "ftnettrace/firewall_step.h"
 
 namespace ftnt::netfilter {
 

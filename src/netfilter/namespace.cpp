@@ -9,8 +9,8 @@
 #include <set>
 
 #include "core/errors.h"
+#include "core/netns_name.h"
 #include "core/text_file.h"
-#include "discover/netns.h"
 
 namespace ftnt::netfilter {
 namespace {

@@ -10,12 +10,11 @@
 #include <string>
 #include <vector>
 
+#include "ftnettrace/firewall_step.h"
 #include "netfilter/match_args.h"
 #include "netfilter/run_state.h"
 
 namespace ftnt::netfilter {
-
-inline constexpr const char* kNftTablePrefix = "ftnettrace_";
 
 std::string nft_table_name(int pid);
 // The ruleset text given to `nft -f -`.

@@ -6,7 +6,7 @@
 #include <span>
 #include <string>
 
-#include "decode/trace_step.h"
+#include "ftnettrace/firewall_step.h"
 
 namespace ftnt::netfilter {
 

@@ -9,7 +9,7 @@
 #include <tuple>
 #include <vector>
 
-#include "decode/trace_step.h"
+#include "ftnettrace/firewall_step.h"
 #include "netfilter/nftrace_reader.h"
 #include "netfilter/rule_text.h"
 

@@ -12,8 +12,8 @@
 #include <sstream>
 
 #include "core/errors.h"
+#include "core/process.h"
 #include "core/text_file.h"
-#include "discover/kernel_env.h"
 
 namespace ftnt::netfilter {
 namespace {

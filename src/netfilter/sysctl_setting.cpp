@@ -8,7 +8,6 @@
 
 #include "core/errors.h"
 #include "core/text_file.h"
-#include "discover/kernel_env.h"
 
 namespace ftnt::netfilter {
 namespace {

@@ -41,6 +41,17 @@ uint64_t read_tracepoint_id(const std::string& tracefs, const std::string& syste
     return id;
 }
 
+TupleSourceSpec tuple_source_spec(const CatalogEntry& entry) {
+    TupleSourceSpec spec;
+    spec.name = entry.name;
+    spec.where = entry.file + ":" + std::to_string(entry.line);
+    spec.skb = entry.get("skb", "skbaddr");
+    spec.addresses = entry.get("addresses", "packet");
+    spec.l4 = entry.get("l4");
+    spec.require = entry.get("require");
+    return spec;
+}
+
 }  // namespace
 
 bool ProtocolSelection::passes(uint16_t ethertype, const std::optional<PacketTuple>& tuple) const {
@@ -53,13 +64,13 @@ bool ProtocolSelection::passes(uint16_t ethertype, const std::optional<PacketTup
     return false;
 }
 
-std::string drop_filter(const Options& options, const DropReasonTable& reasons,
+std::string drop_filter(const DropRunOptions& options, const DropReasonTable& reasons,
                         ProtocolSelection& selection) {
     auto include = reason_values(options.reasons, reasons, "--reason");
     auto exclude = reason_values(options.exclude_reasons, reasons, "--exclude-reason");
     filters::ProtocolChoice protocols;
     try {
-        protocols = filters::parse_protocols(options.protocols);
+        protocols = filters::parse_protocols(options.filter.proto);
     } catch (const filters::FilterError& error) {
         throw UsageError(std::string("--proto: ") + error.what());
     }
@@ -78,13 +89,13 @@ std::string drop_filter(const Options& options, const DropReasonTable& reasons,
                             filters::any_of("common_pid", pid)});
 }
 
-DropPlan plan_drop(const Options& options, const std::string& tracefs,
+DropPlan plan_drop(const DropRunOptions& options, const std::string& tracefs,
                    const DropReasonTable& reasons, const Catalog& catalog, EventFormats& formats) {
     DropPlan plan;
     // --netns, --pkt-len, --tcp-flags, --icmp-id: refused by cli/mode_options (not in kfree_skb).
-    plan.tuple_filter = packet_filter_of(options, false);
+    plan.tuple_filter = packet_filter_of(options.filter, false);
     plan.drop = {"skb", "kfree_skb", read_tracepoint_id(tracefs, "skb", "kfree_skb"),
-                 drop_filter(options, reasons, plan.protocols), options.drop_stack};
+                 drop_filter(options, reasons, plan.protocols), options.stack};
     if (!reasons.available())
         plan.notices.push_back(
             "drop reasons: this kernel's skb:kfree_skb has no reason field (added in 5.17); "
@@ -94,7 +105,7 @@ DropPlan plan_drop(const Options& options, const std::string& tracefs,
     for (const auto* entry : catalog.with("join", "drop")) {
         tep_event* event = formats.load(tracefs, entry->system(), entry->event());
         if (!event) continue;
-        plan.join_sources.emplace_back(*entry, event);
+        plan.join_sources.emplace_back(tuple_source_spec(*entry), event);
         plan.joins.push_back({entry->system(), entry->event(),
                               read_tracepoint_id(tracefs, entry->system(), entry->event()), "",
                               false});

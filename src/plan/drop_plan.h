@@ -7,13 +7,13 @@
 #include <string>
 #include <vector>
 
-#include "cli/options.h"
-#include "decode/drop_event.h"
+#include "core/packet_tuple.h"
 #include "decode/drop_reasons.h"
 #include "decode/event_formats.h"
 #include "decode/tuple_source.h"
 #include "ftnettrace/packet_filter.h"
 #include "plan/catalog.h"
+#include "plan/drop_options.h"
 #include "read/perf_reader.h"
 
 namespace ftnt {
@@ -37,7 +37,7 @@ struct DropPlan {
 };
 
 // Throws UsageError for names this kernel does not know (listing the ones it does).
-DropPlan plan_drop(const Options& options, const std::string& tracefs,
+DropPlan plan_drop(const DropRunOptions& options, const std::string& tracefs,
                    const DropReasonTable& reasons, const Catalog& catalog, EventFormats& formats);
 
 // Tuples come from the drop-point kprobe on `function`: no tracepoint joins.
@@ -49,7 +49,7 @@ std::vector<uint64_t> reason_values(const std::string& list, const DropReasonTab
                                     const char* flag);
 
 // The kfree_skb filter for --reason/--exclude-reason/--proto on this kernel's table.
-std::string drop_filter(const Options& options, const DropReasonTable& reasons,
+std::string drop_filter(const DropRunOptions& options, const DropReasonTable& reasons,
                         ProtocolSelection& selection);
 
 }  // namespace ftnt

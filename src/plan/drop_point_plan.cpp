@@ -28,7 +28,8 @@ uint16_t swap16(uint64_t value) {
 
 // The tracepoint's filter on the kprobe's fields: the reason register, skb->protocol as
 // it sits in memory (network order, while the tracepoint stores ntohs()), the task.
-std::string kprobe_filter(const Options& options, const DropReasonTable& reasons, bool has_reason) {
+std::string kprobe_filter(const DropRunOptions& options, const DropReasonTable& reasons,
+                          bool has_reason) {
     std::vector<std::string> clauses;
     if (has_reason) {
         auto include = reason_values(options.reasons, reasons, "--reason");
@@ -59,7 +60,7 @@ std::string kprobe_filter(const Options& options, const DropReasonTable& reasons
 
 }  // namespace
 
-DropPointPlan plan_drop_point(const Options& options, const DropReasonTable& reasons,
+DropPointPlan plan_drop_point(const DropRunOptions& options, const DropReasonTable& reasons,
                               const ProbeableFunctions& functions, const KernelTypes& types) {
     DropPointPlan plan;
     const DropFunction* chosen = nullptr;

@@ -6,9 +6,9 @@
 #include <string>
 
 #include "attach/dynamic_event.h"
-#include "cli/options.h"
 #include "decode/drop_reasons.h"
 #include "discover/kernel_types.h"
+#include "plan/drop_options.h"
 #include "plan/path_plan.h"
 
 namespace ftnt {
@@ -32,7 +32,7 @@ struct DropPointPlan {
 
 // The drop function is chosen by what this kernel has (available_filter_functions and BTF),
 // not by its version: sk_skb_reason_drop (6.11+), kfree_skb_reason (5.17-6.10), kfree_skb.
-DropPointPlan plan_drop_point(const Options& options, const DropReasonTable& reasons,
+DropPointPlan plan_drop_point(const DropRunOptions& options, const DropReasonTable& reasons,
                               const ProbeableFunctions& functions, const KernelTypes& types);
 
 }  // namespace ftnt

@@ -4,10 +4,11 @@
 
 namespace ftnt {
 
-filters::PacketFilter packet_filter_of(const Options& o, bool with_protocols) {
+filters::PacketFilter packet_filter_of(const filters::FilterFlags& flags, bool with_protocols) {
+    filters::FilterFlags checked = flags;
+    if (!with_protocols) checked.proto.clear();
     try {
-        return filters::parse_packet_filter({o.saddr, o.daddr, o.addr, o.sport, o.dport, o.port,
-                                             with_protocols ? o.protocols : ""});
+        return filters::parse_packet_filter(checked);
     } catch (const filters::FilterError& error) {
         throw UsageError(error.what());
     }

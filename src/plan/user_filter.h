@@ -2,12 +2,12 @@
 // bad input is a UsageError (exit 2) naming the flag.
 #pragma once
 
-#include "cli/options.h"
 #include "ftnettrace/packet_filter.h"
 
 namespace ftnt {
 
 // `with_protocols`: --drop takes -p itself (in the kernel, by ethertype), not as a tuple check.
-filters::PacketFilter packet_filter_of(const Options& options, bool with_protocols = true);
+filters::PacketFilter packet_filter_of(const filters::FilterFlags& flags,
+                                       bool with_protocols = true);
 
 }  // namespace ftnt

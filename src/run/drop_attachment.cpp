@@ -11,7 +11,7 @@
 
 namespace ftnt {
 
-DropPoint setup_drop_point(const Options& options, const std::string& tracefs,
+DropPoint setup_drop_point(const DropRunOptions& options, const std::string& tracefs,
                            const TracefsFeatures& features, const DropReasonTable& reasons,
                            EventFormats& formats, TraceInstance& instance) {
     DropPoint point;

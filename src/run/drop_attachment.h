@@ -7,10 +7,10 @@
 
 #include "attach/dynamic_event.h"
 #include "attach/trace_instance.h"
-#include "cli/options.h"
 #include "decode/drop_reasons.h"
 #include "decode/event_formats.h"
 #include "discover/tracefs_features.h"
+#include "plan/drop_options.h"
 #include "read/perf_reader.h"
 
 namespace ftnt {
@@ -23,7 +23,7 @@ struct DropPoint {
     std::string why_not;  // when there is no event: why
 };
 
-DropPoint setup_drop_point(const Options& options, const std::string& tracefs,
+DropPoint setup_drop_point(const DropRunOptions& options, const std::string& tracefs,
                            const TracefsFeatures& features, const DropReasonTable& reasons,
                            EventFormats& formats, TraceInstance& instance);
 

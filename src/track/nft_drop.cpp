@@ -1,6 +1,6 @@
 #include "track/nft_drop.h"
 
-#include "netfilter/nft_table.h"
+#include "ftnettrace/firewall_step.h"
 
 namespace ftnt {
 namespace {

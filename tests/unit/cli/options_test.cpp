@@ -4,6 +4,7 @@
 
 #include <vector>
 
+#include "cli/mode_options.h"
 #include "core/errors.h"
 
 namespace ftnt {
@@ -135,6 +136,36 @@ TEST(Options, HelpIsNotAnError) {
     auto r = parse({"--help"});
     EXPECT_FALSE(r.options);
     EXPECT_EQ(r.exit_code, 0);
+}
+
+TEST(Options, NetnsAndNetnsCurrentExcludeEachOtherInEveryMode) {
+    EXPECT_EQ(parse({"--netns", "ftnt-1-a", "--netns-current"}).exit_code, kExitUsage);
+    EXPECT_EQ(parse({"--iptables-trace", "--netns", "1", "--netns-current"}).exit_code, kExitUsage);
+    EXPECT_TRUE(parse({"--netns-current"}).options);
+}
+
+TEST(Options, StepsOnlyRefusesWhatOnlyAPathApplies) {
+    for (const char* flag : {"--pid", "--icmp-id"})
+        EXPECT_EQ(parse({"--iptables-trace", "--steps-only", flag, "7"}).exit_code, kExitUsage)
+            << flag;
+    EXPECT_EQ(parse({"--iptables-trace", "--steps-only", "--tcp-flags", "S"}).exit_code,
+              kExitUsage);
+    EXPECT_EQ(parse({"--iptables-trace", "--steps-only", "--hooks"}).exit_code, kExitUsage);
+    EXPECT_TRUE(parse({"--iptables-trace", "--steps-only", "-p", "tcp"}).options);
+    EXPECT_TRUE(parse({"--iptables-trace", "--pid", "7"}).options);  // joined to paths
+}
+
+TEST(Options, StepsAloneRefusalNamesTheFlagAndWhy) {
+    Options o;
+    o.pkt_len = "100";
+    try {
+        refuse_path_flags_without_paths(o);
+        FAIL() << "not refused";
+    } catch (const UsageError& error) {
+        EXPECT_EQ(std::string(error.what()).rfind("--pkt-len applies to packet paths", 0), 0u)
+            << error.what();
+    }
+    EXPECT_NO_THROW(refuse_path_flags_without_paths(Options{}));
 }
 
 }  // namespace

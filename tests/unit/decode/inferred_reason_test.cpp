@@ -9,6 +9,7 @@
 
 #include "core/errors.h"
 #include "output/output.h"
+#include "plan/drop_locations.h"
 #include "unit/output/captured_sink.h"
 
 namespace ftnt {
@@ -17,7 +18,7 @@ namespace {
 InferredReasons shipped() {
     Catalog catalog;
     catalog.load_directory(FTNT_CATALOG);
-    return InferredReasons::from_catalog(catalog);
+    return InferredReasons(drop_location_reasons(catalog));
 }
 
 TEST(InferredReasons, ShippedTableNamesTheClassicDropLocations) {

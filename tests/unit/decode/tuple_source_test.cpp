@@ -12,16 +12,15 @@
 namespace ftnt {
 namespace {
 
-CatalogEntry entry_for(const std::string& name, const std::string& addresses, const std::string& l4,
-                       const std::string& require = "") {
-    CatalogEntry e;
-    e.kind = "tracepoint";
-    e.name = name;
-    e.keys = {{"skb", "skbaddr"}, {"addresses", addresses}, {"l4", l4}};
-    if (!require.empty()) e.keys["require"] = require;
-    e.file = "test.def";
-    e.line = 1;
-    return e;
+TupleSourceSpec entry_for(const std::string& name, const std::string& addresses,
+                          const std::string& l4, const std::string& require = "") {
+    TupleSourceSpec spec;
+    spec.name = name;
+    spec.where = "test.def:1";
+    spec.addresses = addresses;
+    spec.l4 = l4;
+    spec.require = require;
+    return spec;
 }
 
 void put_sockaddr_in(std::vector<uint8_t>& raw, std::size_t offset, const char* ip, uint16_t port) {

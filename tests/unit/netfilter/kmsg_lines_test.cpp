@@ -3,7 +3,7 @@
 // test namespaces (nf_log_syslog, net.netfilter.nf_log_all_netns=1).
 #include <gtest/gtest.h>
 
-#include "decode/tcp_flags.h"
+#include "core/tcp_flags.h"
 #include "netfilter/kmsg_lines.h"
 
 namespace ftnt::netfilter {

@@ -5,7 +5,7 @@
 
 #include <vector>
 
-#include "decode/tcp_flags.h"
+#include "core/tcp_flags.h"
 #include "netfilter/nft_trace_decode.h"
 
 namespace ftnt::netfilter {

@@ -17,14 +17,14 @@ struct Kernel {
     }
 };
 
-std::string filter_for(const Kernel& k, Options o) {
+std::string filter_for(const Kernel& k, DropRunOptions o) {
     ProtocolSelection selection;
     return drop_filter(o, k.reasons, selection);
 }
 
 TEST(DropFilter, ReasonNamesBecomeThisKernelsNumbers) {
     Kernel k618("kernel-6.18"), k61("kernel-6.1");
-    Options o;
+    DropRunOptions o;
     o.reasons = "NO_SOCKET,netfilter_drop";
     EXPECT_EQ(filter_for(k618, o), "reason == 3 || reason == 12");
     auto on61 = filter_for(k61, o);
@@ -34,21 +34,21 @@ TEST(DropFilter, ReasonNamesBecomeThisKernelsNumbers) {
 
 TEST(DropFilter, ExcludeAndProtocolCombine) {
     Kernel k("kernel-6.18");
-    Options o;
+    DropRunOptions o;
     o.exclude_reasons = "NOT_SPECIFIED";
-    o.protocols = "ipv6";
+    o.filter.proto = "ipv6";
     EXPECT_EQ(filter_for(k, o), "(reason != 2) && (protocol == 34525)");
 }
 
 TEST(DropFilter, NoFlagsNoFilter) {
     Kernel k("kernel-6.18");
-    EXPECT_EQ(filter_for(k, Options{}), "");
+    EXPECT_EQ(filter_for(k, DropRunOptions{}), "");
 }
 
 TEST(DropFilter, TransportLetsIpThroughAndDecidesOnTheTuple) {
     Kernel k("kernel-6.18");
-    Options o;
-    o.protocols = "udp";
+    DropRunOptions o;
+    o.filter.proto = "udp";
     ProtocolSelection selection;
     EXPECT_EQ(drop_filter(o, k.reasons, selection), "protocol == 2048 || protocol == 34525");
     PacketTuple udp;
@@ -62,7 +62,7 @@ TEST(DropFilter, TransportLetsIpThroughAndDecidesOnTheTuple) {
 
 TEST(DropFilter, UnknownReasonListsThisKernelsNames) {
     Kernel k("kernel-6.18");
-    Options o;
+    DropRunOptions o;
     o.reasons = "NO_SUCH_REASON";
     try {
         filter_for(k, o);
@@ -76,7 +76,7 @@ TEST(DropFilter, UnknownReasonListsThisKernelsNames) {
 
 TEST(DropFilter, ReasonFlagOnAKernelWithoutReasonsIsAnError) {
     Kernel k("kernel-5.10");
-    Options o;
+    DropRunOptions o;
     o.reasons = "NO_SOCKET";
     EXPECT_THROW(filter_for(k, o), UsageError);
 }

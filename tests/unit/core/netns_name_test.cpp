@@ -1,5 +1,5 @@
-// The one parser of --netns text (discover/netns), used by path runs and firewall runs.
-#include "discover/netns.h"
+// The one parser of --netns text (core/netns_name), used by path runs and firewall runs.
+#include "core/netns_name.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "decode/tcp_flags.h"
+#include "core/tcp_flags.h"
 
 namespace ftnt {
 namespace {
