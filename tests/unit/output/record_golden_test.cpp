@@ -3,17 +3,13 @@
 // the other values are made up to exercise each field.
 #include <gtest/gtest.h>
 
-#include "output/output.h"
-#include "output/path_output.h"
-#include "output/step_output.h"
 #include "decode/packet_headers.h"
+#include "output/output.h"
 #include "unit/output/captured_sink.h"
 #include "unit/support/recorded_nf_hook_slow.h"
 
 namespace ftnt {
 namespace {
-
-enum class Kind { text, json };
 
 DropEvent tcp_drop() {
     DropEvent e;
@@ -59,13 +55,17 @@ netfilter::TraceStep policy_drop() {
     return s;
 }
 
-std::string drop_record(Kind kind) {
+std::string drop_record(OutputFormat format) {
     CapturedSink out;
-    auto output = kind == Kind::json ? make_json_output(out.sink, TimeFormat{})
-                                     : make_text_output(out.sink, TimeFormat{});
+    auto output = make_output(format, out.sink, {});
     auto e = tcp_drop();
-    DropView v{&e, "nc", "IPv4", std::string("NO_SOCKET"), "tcp_v4_rcv+0x91/0x13f0",
-               {"tcp_v4_rcv at net/ipv4/tcp_ipv4.c:2270"}, {"a+0x1", "b+0x2"}};
+    DropView v{&e,
+               "nc",
+               "IPv4",
+               std::string("NO_SOCKET"),
+               "tcp_v4_rcv+0x91/0x13f0",
+               {"tcp_v4_rcv at net/ipv4/tcp_ipv4.c:2270"},
+               {"a+0x1", "b+0x2"}};
     output->drop(v);
     output->lost(3, 12, 154'000'000'000);
     DropSummary summary;
@@ -77,9 +77,9 @@ std::string drop_record(Kind kind) {
 
 // A received TCP segment freed without a socket, with every field a point can fetch.
 PathEvent freed_segment() {
-    std::vector<uint8_t> window = {0x45, 0, 0, 0x28, 0x12, 0x34, 0, 0, 64, 6,
-                                   0,    0, 192, 0, 2, 2, 192, 0, 2, 1,
-                                   0x1b, 0xbc, 0xa8, 0x8c, 0, 0, 0, 5, 0, 0, 0, 9, 0x50, 0x14};
+    std::vector<uint8_t> window = {0x45, 0, 0, 0x28, 0x12, 0x34, 0, 0, 64,   6,    0,    0,
+                                   192,  0, 2, 2,    192,  0,    2, 1, 0x1b, 0xbc, 0xa8, 0x8c,
+                                   0,    0, 0, 5,    0,    0,    0, 9, 0x50, 0x14};
     window.resize(96);
     PathEvent e;
     e.time_ns = 1'000'250'000;
@@ -113,11 +113,9 @@ PathEvent socket_reset() {
     return e;
 }
 
-std::string path_records(Kind kind, bool detail) {
+std::string path_records(OutputFormat format, bool detail) {
     CapturedSink out;
-    PathOutputOptions options{{}, detail};
-    auto output = kind == Kind::json ? make_path_json_output(out.sink, options)
-                                     : make_path_text_output(out.sink, options);
+    auto output = make_output(format, out.sink, {{}, detail});
     Lifecycle l;
     l.first_skb = 0xffff888004a1c000;
     l.events = {test::nf_hook_slow(-1), freed_segment()};
@@ -125,18 +123,17 @@ std::string path_records(Kind kind, bool detail) {
     PathEventView hook{&l.events[0], "ping", "", {}, {"ipv4_conntrack_in"}};
     PathEventView freed{&l.events[1], "swapper/0", "tcp_v4_rcv+0x91/0x13f0", {"a+0x1"}, {}};
     auto reset_event = socket_reset();
-    output->event(hook);
-    output->event(freed);
-    output->event({&reset_event, "nc", "", {}, {}});
+    output->path_event(hook);
+    output->path_event(freed);
+    output->path_event({&reset_event, "nc", "", {}, {}});
     output->packet(l, {hook, freed});
-    output->notice_lost(0, 4, 1'500'000'000);
+    output->lost(0, 4, 1'500'000'000);
     return out.str();
 }
 
-std::string step_records(Kind kind) {
+std::string step_records(OutputFormat format) {
     CapturedSink out;
-    auto output = kind == Kind::json ? netfilter::make_step_json_output(out.sink, {}, true)
-                                     : netfilter::make_step_text_output(out.sink, {}, true);
+    auto output = make_output(format, out.sink, {});
     auto step = policy_drop();
     output->step(step);
     output->invalid({3'000'000'000, step.packet});
@@ -144,8 +141,9 @@ std::string step_records(Kind kind) {
 }
 
 TEST(RecordGolden, DropLostSummaryText) {
-    EXPECT_EQ(drop_record(Kind::text),
-              "[153.534182] cpu1 42/nc IPv4 TCP 192.0.2.1:40000 -> 192.0.2.2:9 reason NO_SOCKET at tcp_v4_rcv+0x91/0x13f0 skb 0xffff888100001000\n"
+    EXPECT_EQ(drop_record(OutputFormat::text),
+              "[153.534182] cpu1 42/nc IPv4 TCP 192.0.2.1:40000 -> 192.0.2.2:9 reason NO_SOCKET at "
+              "tcp_v4_rcv+0x91/0x13f0 skb 0xffff888100001000\n"
               "    tcp_v4_rcv at net/ipv4/tcp_ipv4.c:2270\n"
               "    #0 a+0x1\n"
               "    #1 b+0x2\n"
@@ -157,68 +155,157 @@ TEST(RecordGolden, DropLostSummaryText) {
 }
 
 TEST(RecordGolden, DropLostSummaryJson) {
-    EXPECT_EQ(drop_record(Kind::json),
-              "{\"type\":\"drop\",\"ts\":153.534182,\"cpu\":1,\"pid\":42,\"comm\":\"nc\",\"proto\":\"IPv4\",\"reason\":\"NO_SOCKET\",\"location\":\"tcp_v4_rcv+0x91/0x13f0\",\"skb\":\"0xffff888100001000\",\"source\":[\"tcp_v4_rcv at net/ipv4/tcp_ipv4.c:2270\"],\"saddr\":\"192.0.2.1\",\"daddr\":\"192.0.2.2\",\"sport\":40000,\"dport\":9,\"l4\":\"TCP\",\"stack\":[\"a+0x1\",\"b+0x2\"]}\n"
+    EXPECT_EQ(drop_record(OutputFormat::json),
+              "{\"type\":\"drop\",\"ts\":153.534182,\"cpu\":1,\"pid\":42,\"comm\":\"nc\",\"proto\":"
+              "\"IPv4\",\"reason\":\"NO_SOCKET\",\"location\":\"tcp_v4_rcv+0x91/"
+              "0x13f0\",\"skb\":\"0xffff888100001000\",\"source\":[\"tcp_v4_rcv at "
+              "net/ipv4/"
+              "tcp_ipv4.c:2270\"],\"saddr\":\"192.0.2.1\",\"daddr\":\"192.0.2.2\",\"sport\":40000,"
+              "\"dport\":9,\"l4\":\"TCP\",\"stack\":[\"a+0x1\",\"b+0x2\"]}\n"
               "{\"type\":\"lost\",\"ts\":154.000000,\"cpu\":3,\"lost\":12}\n"
-              "{\"type\":\"summary\",\"final\":true,\"total\":6,\"lost\":12,\"seconds\":2.5,\"drops\":[{\"reason\":\"NO_SOCKET\",\"location\":\"tcp_v4_rcv+0x91/0x13f0\",\"count\":5},{\"reason\":null,\"location\":\"ip_rcv_core+0x1/0x2\",\"count\":1}]}\n");
+              "{\"type\":\"summary\",\"final\":true,\"total\":6,\"lost\":12,\"seconds\":2.5,"
+              "\"drops\":[{\"reason\":\"NO_SOCKET\",\"location\":\"tcp_v4_rcv+0x91/"
+              "0x13f0\",\"count\":5},{\"reason\":null,\"location\":\"ip_rcv_core+0x1/"
+              "0x2\",\"count\":1}]}\n");
 }
 
 TEST(RecordGolden, PathEventPacketLostText) {
-    EXPECT_EQ(path_records(Kind::text, false),
-              "[1.000000] [-] -                  - -  nf_hook_slow = -1 ipv4.INPUT.DROP hooks ipv4_conntrack_in\n"
-              "[1.000250] [4026531840] veth0           HOST TCP 192.0.2.2:7100 -> 192.0.2.1:43148 RA seq 5 ack 9 mac 02:00:00:00:00:02 > 02:00:00:00:00:01 len 40  skb:kfree_skb reason NO_SOCKET (inferred) at tcp_v4_rcv+0x91/0x13f0\n"
+    EXPECT_EQ(path_records(OutputFormat::text, false),
+              "[1.000000] [-] -                  - -  nf_hook_slow = -1 ipv4.INPUT.DROP hooks "
+              "ipv4_conntrack_in\n"
+              "[1.000250] [4026531840] veth0           HOST TCP 192.0.2.2:7100 -> 192.0.2.1:43148 "
+              "RA seq 5 ack 9 mac 02:00:00:00:00:02 > 02:00:00:00:00:01 len 40  skb:kfree_skb "
+              "reason NO_SOCKET (inferred) at tcp_v4_rcv+0x91/0x13f0\n"
               "    #0 a+0x1\n"
-              "[1.000500] [-] -                  - -  tcp:tcp_send_reset = 0xffff888900000000 state TCP_CLOSE  7/nc\n"
+              "[1.000500] [-] -                  - -  tcp:tcp_send_reset = 0xffff888900000000 "
+              "state TCP_CLOSE  7/nc\n"
               "packet skb 0xffff888004a1c000: 2 events, 250.0 us\n"
-              "  [1.000000] [-] -                  - -  nf_hook_slow = -1 ipv4.INPUT.DROP hooks ipv4_conntrack_in\n"
-              "  [1.000250] [4026531840] veth0           HOST TCP 192.0.2.2:7100 -> 192.0.2.1:43148 RA seq 5 ack 9 mac 02:00:00:00:00:02 > 02:00:00:00:00:01 len 40  skb:kfree_skb reason NO_SOCKET (inferred) at tcp_v4_rcv+0x91/0x13f0\n"
+              "  [1.000000] [-] -                  - -  nf_hook_slow = -1 ipv4.INPUT.DROP hooks "
+              "ipv4_conntrack_in\n"
+              "  [1.000250] [4026531840] veth0           HOST TCP 192.0.2.2:7100 -> "
+              "192.0.2.1:43148 RA seq 5 ack 9 mac 02:00:00:00:00:02 > 02:00:00:00:00:01 len 40  "
+              "skb:kfree_skb reason NO_SOCKET (inferred) at tcp_v4_rcv+0x91/0x13f0\n"
               "      #0 a+0x1\n"
               "  firewall inet t:input:handle 3 → drop  [nft]  icmp type echo-request drop\n"
               "\n"
               "[1.500000] LOST 4 events on cpu0\n");
-    EXPECT_EQ(path_records(Kind::text, true),
-              "[1.000000] [-] -                  - -  nf_hook_slow = -1 ipv4.INPUT.DROP hooks ipv4_conntrack_in  cpu0 0/ping skb 0xffff888004a1c000\n"
-              "[1.000250] [4026531840] veth0           HOST TCP 192.0.2.2:7100 -> 192.0.2.1:43148 RA seq 5 ack 9 mac 02:00:00:00:00:02 > 02:00:00:00:00:01 len 40  skb:kfree_skb reason NO_SOCKET (inferred) at tcp_v4_rcv+0x91/0x13f0  cpu0 0/swapper/0 skb 0xffff888004a1c000\n"
-              "    #0 a+0x1\n"
-              "[1.000500] [-] -                  - -  tcp:tcp_send_reset = 0xffff888900000000 state TCP_CLOSE  cpu0 7/nc skb 0x0\n"
-              "packet skb 0xffff888004a1c000: 2 events, 250.0 us\n"
-              "  [1.000000] [-] -                  - -  nf_hook_slow = -1 ipv4.INPUT.DROP hooks ipv4_conntrack_in  cpu0 0/ping skb 0xffff888004a1c000\n"
-              "  [1.000250] [4026531840] veth0           HOST TCP 192.0.2.2:7100 -> 192.0.2.1:43148 RA seq 5 ack 9 mac 02:00:00:00:00:02 > 02:00:00:00:00:01 len 40  skb:kfree_skb reason NO_SOCKET (inferred) at tcp_v4_rcv+0x91/0x13f0  cpu0 0/swapper/0 skb 0xffff888004a1c000\n"
-              "      #0 a+0x1\n"
-              "  firewall inet t:input:handle 3 → drop  [nft]  icmp type echo-request drop\n"
-              "\n"
-              "[1.500000] LOST 4 events on cpu0\n");
+    EXPECT_EQ(
+        path_records(OutputFormat::text, true),
+        "[1.000000] [-] -                  - -  nf_hook_slow = -1 ipv4.INPUT.DROP hooks "
+        "ipv4_conntrack_in  cpu0 0/ping skb 0xffff888004a1c000\n"
+        "[1.000250] [4026531840] veth0           HOST TCP 192.0.2.2:7100 -> 192.0.2.1:43148 RA seq "
+        "5 ack 9 mac 02:00:00:00:00:02 > 02:00:00:00:00:01 len 40  skb:kfree_skb reason NO_SOCKET "
+        "(inferred) at tcp_v4_rcv+0x91/0x13f0  cpu0 0/swapper/0 skb 0xffff888004a1c000\n"
+        "    #0 a+0x1\n"
+        "[1.000500] [-] -                  - -  tcp:tcp_send_reset = 0xffff888900000000 state "
+        "TCP_CLOSE  cpu0 7/nc skb 0x0\n"
+        "packet skb 0xffff888004a1c000: 2 events, 250.0 us\n"
+        "  [1.000000] [-] -                  - -  nf_hook_slow = -1 ipv4.INPUT.DROP hooks "
+        "ipv4_conntrack_in  cpu0 0/ping skb 0xffff888004a1c000\n"
+        "  [1.000250] [4026531840] veth0           HOST TCP 192.0.2.2:7100 -> 192.0.2.1:43148 RA "
+        "seq 5 ack 9 mac 02:00:00:00:00:02 > 02:00:00:00:00:01 len 40  skb:kfree_skb reason "
+        "NO_SOCKET (inferred) at tcp_v4_rcv+0x91/0x13f0  cpu0 0/swapper/0 skb 0xffff888004a1c000\n"
+        "      #0 a+0x1\n"
+        "  firewall inet t:input:handle 3 → drop  [nft]  icmp type echo-request drop\n"
+        "\n"
+        "[1.500000] LOST 4 events on cpu0\n");
 }
 
 TEST(RecordGolden, PathEventPacketLostJson) {
-    EXPECT_EQ(path_records(Kind::json, false),
-              "{\"type\":\"event\",\"ts\":1.000000,\"func\":\"nf_hook_slow\",\"skb\":\"0xffff888004a1c000\",\"ret\":-1,\"pf\":\"2\",\"hook\":\"1\",\"hooks\":[\"ipv4_conntrack_in\"],\"verdict\":\"ipv4.INPUT.DROP\"}\n"
-              "{\"type\":\"event\",\"ts\":1.000250,\"func\":\"skb:kfree_skb\",\"skb\":\"0xffff888004a1c000\",\"netns\":4026531840,\"dev\":\"veth0\",\"ifindex\":3,\"pkt_type\":\"HOST\",\"len\":40,\"proto\":\"IPv4\",\"smac\":\"02:00:00:00:00:02\",\"dmac\":\"02:00:00:00:00:01\",\"saddr\":\"192.0.2.2\",\"daddr\":\"192.0.2.1\",\"sport\":7100,\"dport\":43148,\"l4\":\"TCP\",\"tcp_flags\":\"RA\",\"seq\":5,\"ack\":9,\"reason\":\"NO_SOCKET\",\"reason_inferred\":true,\"location\":\"tcp_v4_rcv+0x91/0x13f0\",\"stack\":[\"a+0x1\"]}\n"
-              "{\"type\":\"event\",\"ts\":1.000500,\"func\":\"tcp:tcp_send_reset\",\"sk\":\"0xffff888003f0a000\",\"state\":\"TCP_CLOSE\",\"ret\":-131352984813568,\"cpu\":0,\"pid\":7,\"comm\":\"nc\"}\n"
-              "{\"type\":\"event\",\"ts\":1.000000,\"func\":\"nf_hook_slow\",\"skb\":\"0xffff888004a1c000\",\"ret\":-1,\"pf\":\"2\",\"hook\":\"1\",\"hooks\":[\"ipv4_conntrack_in\"],\"verdict\":\"ipv4.INPUT.DROP\"}\n"
-              "{\"type\":\"event\",\"ts\":1.000250,\"func\":\"skb:kfree_skb\",\"skb\":\"0xffff888004a1c000\",\"netns\":4026531840,\"dev\":\"veth0\",\"ifindex\":3,\"pkt_type\":\"HOST\",\"len\":40,\"proto\":\"IPv4\",\"smac\":\"02:00:00:00:00:02\",\"dmac\":\"02:00:00:00:00:01\",\"saddr\":\"192.0.2.2\",\"daddr\":\"192.0.2.1\",\"sport\":7100,\"dport\":43148,\"l4\":\"TCP\",\"tcp_flags\":\"RA\",\"seq\":5,\"ack\":9,\"reason\":\"NO_SOCKET\",\"reason_inferred\":true,\"location\":\"tcp_v4_rcv+0x91/0x13f0\",\"stack\":[\"a+0x1\"]}\n"
-              "{\"type\":\"packet\",\"skb\":\"0xffff888004a1c000\",\"latency_ns\":250000,\"events\":[{\"type\":\"event\",\"ts\":1.000000,\"func\":\"nf_hook_slow\",\"skb\":\"0xffff888004a1c000\",\"ret\":-1,\"pf\":\"2\",\"hook\":\"1\",\"hooks\":[\"ipv4_conntrack_in\"],\"verdict\":\"ipv4.INPUT.DROP\"},{\"type\":\"event\",\"ts\":1.000250,\"func\":\"skb:kfree_skb\",\"skb\":\"0xffff888004a1c000\",\"netns\":4026531840,\"dev\":\"veth0\",\"ifindex\":3,\"pkt_type\":\"HOST\",\"len\":40,\"proto\":\"IPv4\",\"smac\":\"02:00:00:00:00:02\",\"dmac\":\"02:00:00:00:00:01\",\"saddr\":\"192.0.2.2\",\"daddr\":\"192.0.2.1\",\"sport\":7100,\"dport\":43148,\"l4\":\"TCP\",\"tcp_flags\":\"RA\",\"seq\":5,\"ack\":9,\"reason\":\"NO_SOCKET\",\"reason_inferred\":true,\"location\":\"tcp_v4_rcv+0x91/0x13f0\",\"stack\":[\"a+0x1\"]}],\"firewall\":[{\"backend\":\"nft\",\"family\":\"inet\",\"table\":\"t\",\"chain\":\"input\",\"step\":\"rule\",\"handle\":3,\"verdict\":\"drop\",\"rule_text\":\"icmp type echo-request drop\"}]}\n"
-              "{\"type\":\"lost\",\"ts\":1.500000,\"cpu\":0,\"lost\":4}\n");
-    EXPECT_EQ(path_records(Kind::json, true),
-              "{\"type\":\"event\",\"ts\":1.000000,\"func\":\"nf_hook_slow\",\"skb\":\"0xffff888004a1c000\",\"ret\":-1,\"pf\":\"2\",\"hook\":\"1\",\"hooks\":[\"ipv4_conntrack_in\"],\"verdict\":\"ipv4.INPUT.DROP\",\"cpu\":0,\"pid\":0,\"comm\":\"ping\"}\n"
-              "{\"type\":\"event\",\"ts\":1.000250,\"func\":\"skb:kfree_skb\",\"skb\":\"0xffff888004a1c000\",\"netns\":4026531840,\"dev\":\"veth0\",\"ifindex\":3,\"pkt_type\":\"HOST\",\"len\":40,\"proto\":\"IPv4\",\"smac\":\"02:00:00:00:00:02\",\"dmac\":\"02:00:00:00:00:01\",\"saddr\":\"192.0.2.2\",\"daddr\":\"192.0.2.1\",\"sport\":7100,\"dport\":43148,\"l4\":\"TCP\",\"tcp_flags\":\"RA\",\"seq\":5,\"ack\":9,\"reason\":\"NO_SOCKET\",\"reason_inferred\":true,\"location\":\"tcp_v4_rcv+0x91/0x13f0\",\"stack\":[\"a+0x1\"],\"cpu\":0,\"pid\":0,\"comm\":\"swapper/0\"}\n"
-              "{\"type\":\"event\",\"ts\":1.000500,\"func\":\"tcp:tcp_send_reset\",\"sk\":\"0xffff888003f0a000\",\"state\":\"TCP_CLOSE\",\"ret\":-131352984813568,\"cpu\":0,\"pid\":7,\"comm\":\"nc\"}\n"
-              "{\"type\":\"event\",\"ts\":1.000000,\"func\":\"nf_hook_slow\",\"skb\":\"0xffff888004a1c000\",\"ret\":-1,\"pf\":\"2\",\"hook\":\"1\",\"hooks\":[\"ipv4_conntrack_in\"],\"verdict\":\"ipv4.INPUT.DROP\",\"cpu\":0,\"pid\":0,\"comm\":\"ping\"}\n"
-              "{\"type\":\"event\",\"ts\":1.000250,\"func\":\"skb:kfree_skb\",\"skb\":\"0xffff888004a1c000\",\"netns\":4026531840,\"dev\":\"veth0\",\"ifindex\":3,\"pkt_type\":\"HOST\",\"len\":40,\"proto\":\"IPv4\",\"smac\":\"02:00:00:00:00:02\",\"dmac\":\"02:00:00:00:00:01\",\"saddr\":\"192.0.2.2\",\"daddr\":\"192.0.2.1\",\"sport\":7100,\"dport\":43148,\"l4\":\"TCP\",\"tcp_flags\":\"RA\",\"seq\":5,\"ack\":9,\"reason\":\"NO_SOCKET\",\"reason_inferred\":true,\"location\":\"tcp_v4_rcv+0x91/0x13f0\",\"stack\":[\"a+0x1\"],\"cpu\":0,\"pid\":0,\"comm\":\"swapper/0\"}\n"
-              "{\"type\":\"packet\",\"skb\":\"0xffff888004a1c000\",\"latency_ns\":250000,\"events\":[{\"type\":\"event\",\"ts\":1.000000,\"func\":\"nf_hook_slow\",\"skb\":\"0xffff888004a1c000\",\"ret\":-1,\"pf\":\"2\",\"hook\":\"1\",\"hooks\":[\"ipv4_conntrack_in\"],\"verdict\":\"ipv4.INPUT.DROP\",\"cpu\":0,\"pid\":0,\"comm\":\"ping\"},{\"type\":\"event\",\"ts\":1.000250,\"func\":\"skb:kfree_skb\",\"skb\":\"0xffff888004a1c000\",\"netns\":4026531840,\"dev\":\"veth0\",\"ifindex\":3,\"pkt_type\":\"HOST\",\"len\":40,\"proto\":\"IPv4\",\"smac\":\"02:00:00:00:00:02\",\"dmac\":\"02:00:00:00:00:01\",\"saddr\":\"192.0.2.2\",\"daddr\":\"192.0.2.1\",\"sport\":7100,\"dport\":43148,\"l4\":\"TCP\",\"tcp_flags\":\"RA\",\"seq\":5,\"ack\":9,\"reason\":\"NO_SOCKET\",\"reason_inferred\":true,\"location\":\"tcp_v4_rcv+0x91/0x13f0\",\"stack\":[\"a+0x1\"],\"cpu\":0,\"pid\":0,\"comm\":\"swapper/0\"}],\"firewall\":[{\"backend\":\"nft\",\"family\":\"inet\",\"table\":\"t\",\"chain\":\"input\",\"step\":\"rule\",\"handle\":3,\"verdict\":\"drop\",\"rule_text\":\"icmp type echo-request drop\"}]}\n"
-              "{\"type\":\"lost\",\"ts\":1.500000,\"cpu\":0,\"lost\":4}\n");
+    EXPECT_EQ(
+        path_records(OutputFormat::json, false),
+        "{\"type\":\"event\",\"ts\":1.000000,\"func\":\"nf_hook_slow\",\"skb\":"
+        "\"0xffff888004a1c000\",\"ret\":-1,\"pf\":\"2\",\"hook\":\"1\",\"hooks\":[\"ipv4_conntrack_"
+        "in\"],\"verdict\":\"ipv4.INPUT.DROP\"}\n"
+        "{\"type\":\"event\",\"ts\":1.000250,\"func\":\"skb:kfree_skb\",\"skb\":"
+        "\"0xffff888004a1c000\",\"netns\":4026531840,\"dev\":\"veth0\",\"ifindex\":3,\"pkt_type\":"
+        "\"HOST\",\"len\":40,\"proto\":\"IPv4\",\"smac\":\"02:00:00:00:00:02\",\"dmac\":\"02:00:00:"
+        "00:00:01\",\"saddr\":\"192.0.2.2\",\"daddr\":\"192.0.2.1\",\"sport\":7100,\"dport\":43148,"
+        "\"l4\":\"TCP\",\"tcp_flags\":\"RA\",\"seq\":5,\"ack\":9,\"reason\":\"NO_SOCKET\",\"reason_"
+        "inferred\":true,\"location\":\"tcp_v4_rcv+0x91/0x13f0\",\"stack\":[\"a+0x1\"]}\n"
+        "{\"type\":\"event\",\"ts\":1.000500,\"func\":\"tcp:tcp_send_reset\",\"sk\":"
+        "\"0xffff888003f0a000\",\"state\":\"TCP_CLOSE\",\"ret\":-131352984813568,\"cpu\":0,\"pid\":"
+        "7,\"comm\":\"nc\"}\n"
+        "{\"type\":\"event\",\"ts\":1.000000,\"func\":\"nf_hook_slow\",\"skb\":"
+        "\"0xffff888004a1c000\",\"ret\":-1,\"pf\":\"2\",\"hook\":\"1\",\"hooks\":[\"ipv4_conntrack_"
+        "in\"],\"verdict\":\"ipv4.INPUT.DROP\"}\n"
+        "{\"type\":\"event\",\"ts\":1.000250,\"func\":\"skb:kfree_skb\",\"skb\":"
+        "\"0xffff888004a1c000\",\"netns\":4026531840,\"dev\":\"veth0\",\"ifindex\":3,\"pkt_type\":"
+        "\"HOST\",\"len\":40,\"proto\":\"IPv4\",\"smac\":\"02:00:00:00:00:02\",\"dmac\":\"02:00:00:"
+        "00:00:01\",\"saddr\":\"192.0.2.2\",\"daddr\":\"192.0.2.1\",\"sport\":7100,\"dport\":43148,"
+        "\"l4\":\"TCP\",\"tcp_flags\":\"RA\",\"seq\":5,\"ack\":9,\"reason\":\"NO_SOCKET\",\"reason_"
+        "inferred\":true,\"location\":\"tcp_v4_rcv+0x91/0x13f0\",\"stack\":[\"a+0x1\"]}\n"
+        "{\"type\":\"packet\",\"skb\":\"0xffff888004a1c000\",\"latency_ns\":250000,\"events\":[{"
+        "\"type\":\"event\",\"ts\":1.000000,\"func\":\"nf_hook_slow\",\"skb\":"
+        "\"0xffff888004a1c000\",\"ret\":-1,\"pf\":\"2\",\"hook\":\"1\",\"hooks\":[\"ipv4_conntrack_"
+        "in\"],\"verdict\":\"ipv4.INPUT.DROP\"},{\"type\":\"event\",\"ts\":1.000250,\"func\":\"skb:"
+        "kfree_skb\",\"skb\":\"0xffff888004a1c000\",\"netns\":4026531840,\"dev\":\"veth0\","
+        "\"ifindex\":3,\"pkt_type\":\"HOST\",\"len\":40,\"proto\":\"IPv4\",\"smac\":\"02:00:00:00:"
+        "00:02\",\"dmac\":\"02:00:00:00:00:01\",\"saddr\":\"192.0.2.2\",\"daddr\":\"192.0.2.1\","
+        "\"sport\":7100,\"dport\":43148,\"l4\":\"TCP\",\"tcp_flags\":\"RA\",\"seq\":5,\"ack\":9,"
+        "\"reason\":\"NO_SOCKET\",\"reason_inferred\":true,\"location\":\"tcp_v4_rcv+0x91/"
+        "0x13f0\",\"stack\":[\"a+0x1\"]}],\"firewall\":[{\"backend\":\"nft\",\"family\":\"inet\","
+        "\"table\":\"t\",\"chain\":\"input\",\"step\":\"rule\",\"handle\":3,\"verdict\":\"drop\","
+        "\"rule_text\":\"icmp type echo-request drop\"}]}\n"
+        "{\"type\":\"lost\",\"ts\":1.500000,\"cpu\":0,\"lost\":4}\n");
+    EXPECT_EQ(
+        path_records(OutputFormat::json, true),
+        "{\"type\":\"event\",\"ts\":1.000000,\"func\":\"nf_hook_slow\",\"skb\":"
+        "\"0xffff888004a1c000\",\"ret\":-1,\"pf\":\"2\",\"hook\":\"1\",\"hooks\":[\"ipv4_conntrack_"
+        "in\"],\"verdict\":\"ipv4.INPUT.DROP\",\"cpu\":0,\"pid\":0,\"comm\":\"ping\"}\n"
+        "{\"type\":\"event\",\"ts\":1.000250,\"func\":\"skb:kfree_skb\",\"skb\":"
+        "\"0xffff888004a1c000\",\"netns\":4026531840,\"dev\":\"veth0\",\"ifindex\":3,\"pkt_type\":"
+        "\"HOST\",\"len\":40,\"proto\":\"IPv4\",\"smac\":\"02:00:00:00:00:02\",\"dmac\":\"02:00:00:"
+        "00:00:01\",\"saddr\":\"192.0.2.2\",\"daddr\":\"192.0.2.1\",\"sport\":7100,\"dport\":43148,"
+        "\"l4\":\"TCP\",\"tcp_flags\":\"RA\",\"seq\":5,\"ack\":9,\"reason\":\"NO_SOCKET\",\"reason_"
+        "inferred\":true,\"location\":\"tcp_v4_rcv+0x91/"
+        "0x13f0\",\"stack\":[\"a+0x1\"],\"cpu\":0,\"pid\":0,\"comm\":\"swapper/0\"}\n"
+        "{\"type\":\"event\",\"ts\":1.000500,\"func\":\"tcp:tcp_send_reset\",\"sk\":"
+        "\"0xffff888003f0a000\",\"state\":\"TCP_CLOSE\",\"ret\":-131352984813568,\"cpu\":0,\"pid\":"
+        "7,\"comm\":\"nc\"}\n"
+        "{\"type\":\"event\",\"ts\":1.000000,\"func\":\"nf_hook_slow\",\"skb\":"
+        "\"0xffff888004a1c000\",\"ret\":-1,\"pf\":\"2\",\"hook\":\"1\",\"hooks\":[\"ipv4_conntrack_"
+        "in\"],\"verdict\":\"ipv4.INPUT.DROP\",\"cpu\":0,\"pid\":0,\"comm\":\"ping\"}\n"
+        "{\"type\":\"event\",\"ts\":1.000250,\"func\":\"skb:kfree_skb\",\"skb\":"
+        "\"0xffff888004a1c000\",\"netns\":4026531840,\"dev\":\"veth0\",\"ifindex\":3,\"pkt_type\":"
+        "\"HOST\",\"len\":40,\"proto\":\"IPv4\",\"smac\":\"02:00:00:00:00:02\",\"dmac\":\"02:00:00:"
+        "00:00:01\",\"saddr\":\"192.0.2.2\",\"daddr\":\"192.0.2.1\",\"sport\":7100,\"dport\":43148,"
+        "\"l4\":\"TCP\",\"tcp_flags\":\"RA\",\"seq\":5,\"ack\":9,\"reason\":\"NO_SOCKET\",\"reason_"
+        "inferred\":true,\"location\":\"tcp_v4_rcv+0x91/"
+        "0x13f0\",\"stack\":[\"a+0x1\"],\"cpu\":0,\"pid\":0,\"comm\":\"swapper/0\"}\n"
+        "{\"type\":\"packet\",\"skb\":\"0xffff888004a1c000\",\"latency_ns\":250000,\"events\":[{"
+        "\"type\":\"event\",\"ts\":1.000000,\"func\":\"nf_hook_slow\",\"skb\":"
+        "\"0xffff888004a1c000\",\"ret\":-1,\"pf\":\"2\",\"hook\":\"1\",\"hooks\":[\"ipv4_conntrack_"
+        "in\"],\"verdict\":\"ipv4.INPUT.DROP\",\"cpu\":0,\"pid\":0,\"comm\":\"ping\"},{\"type\":"
+        "\"event\",\"ts\":1.000250,\"func\":\"skb:kfree_skb\",\"skb\":\"0xffff888004a1c000\","
+        "\"netns\":4026531840,\"dev\":\"veth0\",\"ifindex\":3,\"pkt_type\":\"HOST\",\"len\":40,"
+        "\"proto\":\"IPv4\",\"smac\":\"02:00:00:00:00:02\",\"dmac\":\"02:00:00:00:00:01\","
+        "\"saddr\":\"192.0.2.2\",\"daddr\":\"192.0.2.1\",\"sport\":7100,\"dport\":43148,\"l4\":"
+        "\"TCP\",\"tcp_flags\":\"RA\",\"seq\":5,\"ack\":9,\"reason\":\"NO_SOCKET\",\"reason_"
+        "inferred\":true,\"location\":\"tcp_v4_rcv+0x91/"
+        "0x13f0\",\"stack\":[\"a+0x1\"],\"cpu\":0,\"pid\":0,\"comm\":\"swapper/"
+        "0\"}],\"firewall\":[{\"backend\":\"nft\",\"family\":\"inet\",\"table\":\"t\",\"chain\":"
+        "\"input\",\"step\":\"rule\",\"handle\":3,\"verdict\":\"drop\",\"rule_text\":\"icmp type "
+        "echo-request drop\"}]}\n"
+        "{\"type\":\"lost\",\"ts\":1.500000,\"cpu\":0,\"lost\":4}\n");
 }
 
 TEST(RecordGolden, StepInvalidText) {
-    EXPECT_EQ(step_records(Kind::text),
-              "2.000000 inet t:input:handle 3 → drop  ICMP 192.0.2.1 -> 192.0.2.2 echo request in veth0  [nft]  icmp type echo-request drop\n"
+    EXPECT_EQ(step_records(OutputFormat::text),
+              "2.000000 inet t:input:handle 3 → drop  ICMP 192.0.2.1 -> 192.0.2.2 echo request in "
+              "veth0  [nft]  icmp type echo-request drop\n"
               "3.000000 ctstate INVALID  ICMP 192.0.2.1 -> 192.0.2.2 echo request in veth0\n");
 }
 
 TEST(RecordGolden, StepInvalidJson) {
-    EXPECT_EQ(step_records(Kind::json),
-              "{\"type\":\"trace\",\"ts\":2.000000,\"backend\":\"nft\",\"family\":\"inet\",\"table\":\"t\",\"chain\":\"input\",\"step\":\"rule\",\"handle\":3,\"verdict\":\"drop\",\"rule_text\":\"icmp type echo-request drop\",\"trace_id\":77,\"saddr\":\"192.0.2.1\",\"daddr\":\"192.0.2.2\",\"l4\":\"ICMP\",\"icmp_type\":8,\"icmp_code\":0,\"in\":\"veth0\",\"len\":84}\n"
-              "{\"type\":\"invalid\",\"ts\":3.000000,\"saddr\":\"192.0.2.1\",\"daddr\":\"192.0.2.2\",\"l4\":\"ICMP\",\"icmp_type\":8,\"icmp_code\":0,\"in\":\"veth0\",\"len\":84}\n");
+    EXPECT_EQ(step_records(OutputFormat::json),
+              "{\"type\":\"trace\",\"ts\":2.000000,\"backend\":\"nft\",\"family\":\"inet\","
+              "\"table\":\"t\",\"chain\":\"input\",\"step\":\"rule\",\"handle\":3,\"verdict\":"
+              "\"drop\",\"rule_text\":\"icmp type echo-request "
+              "drop\",\"trace_id\":77,\"saddr\":\"192.0.2.1\",\"daddr\":\"192.0.2.2\",\"l4\":"
+              "\"ICMP\",\"icmp_type\":8,\"icmp_code\":0,\"in\":\"veth0\",\"len\":84}\n"
+              "{\"type\":\"invalid\",\"ts\":3.000000,\"saddr\":\"192.0.2.1\",\"daddr\":\"192.0.2."
+              "2\",\"l4\":\"ICMP\",\"icmp_type\":8,\"icmp_code\":0,\"in\":\"veth0\",\"len\":84}\n");
 }
 
 }  // namespace
