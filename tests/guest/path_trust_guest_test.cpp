@@ -165,5 +165,26 @@ TEST_F(PathGuest, RejectResetWithoutDeviceOrSocketKeepsItsOutputEvents) {
     EXPECT_GE(reset_out, 1) << dump(lines) << stderr_;
 }
 
+// The catalog's `infer_reason = location` on skb:kfree_skb, read by path mode: where the kernel
+// gives no reason (5.10) the free of a datagram to a closed port carries the reason its
+// location stands for (drop-locations.def), marked inferred; 5.17+ kernels give it themselves.
+TEST_F(PathGuest, KfreeSkbReasonIsInferredOnlyWhereTheKernelGivesNone) {
+    NetnsPair ns("pinfer");
+    auto lines =
+        run({"-p", "udp", "-P", "7211"}, [&] { udp_send(ns.a(), NetnsPair::kAddrB, 7211, 1); });
+    auto blocks = packets(lines);
+    std::vector<json> frees;
+    for (const auto& p : blocks)
+        for (const auto& e : p["events"])
+            if (e.value("func", "") == "skb:kfree_skb" &&
+                e.value("location", "").starts_with("__udp4_lib_rcv+"))
+                frees.push_back(e);
+    ASSERT_FALSE(frees.empty()) << dump(lines) << stderr_;
+    for (const auto& e : frees) {
+        EXPECT_EQ(e.value("reason", ""), "NO_SOCKET") << e.dump();
+        EXPECT_EQ(e.value("reason_inferred", false), !kfree_skb_has_reason()) << e.dump();
+    }
+}
+
 }  // namespace
 }  // namespace ftnt::test
