@@ -36,13 +36,14 @@ std::string netfilter_verdict(const PathEvent& e) {
     auto table = extra_value(e, "table");
     auto hook = extra_value(e, "hook");
     auto pf = extra_value(e, "pf");
-    if (e.decode == "xt_table" && !table.empty() && !hook.empty() && !pf.empty()) {
+    if (e.decode == DecodeAs::XtTable && !table.empty() && !hook.empty() && !pf.empty()) {
         // ipt_do_table: 2.filter.INPUT.DROP
         auto h = static_cast<std::size_t>(std::stoul(hook));
         return pf + "." + table + "." + (h < 5 ? kHooks[h] : hook) +
                (verdict.empty() ? "" : "." + verdict);
     }
-    if (e.decode == "nf_hook" && !hook.empty() && !pf.empty()) {  // nf_hook_slow: ipv4.INPUT.DROP
+    if (e.decode == DecodeAs::NfHook && !hook.empty() &&
+        !pf.empty()) {  // nf_hook_slow: ipv4.INPUT.DROP
         // It returns 1 when the packet goes on, 0 when a hook stole or queued it, and
         // -EPERM (or another -errno of NF_DROP_ERR) when a hook dropped it.
         std::string outcome;
@@ -56,7 +57,7 @@ std::string netfilter_verdict(const PathEvent& e) {
         return family_name(pf) + "." + name + (outcome.empty() ? "" : "." + outcome);
     }
     auto chain = extra_value(e, "chain");
-    if (e.decode == "nft_chain" && !table.empty() && !chain.empty())  // table t chain c DROP
+    if (e.decode == DecodeAs::NftChain && !table.empty() && !chain.empty())  // table t chain c DROP
         return "table " + table + " chain " + chain + (verdict.empty() ? "" : " " + verdict) +
                (e.verdict_note.empty() ? "" : " (" + e.verdict_note + ")");
     return "";

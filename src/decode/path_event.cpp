@@ -39,9 +39,9 @@ std::string tcp_state_name(int64_t state) {
 
 PathEventDecoder::PathEventDecoder(tep_event* event, std::string func, filters::Layer layer,
                                    const std::vector<std::string>& extra_names,
-                                   const std::string& lifecycle, std::string decode)
+                                   const std::string& lifecycle, DecodeAs decode)
     : func_(std::move(func)),
-      decode_(std::move(decode)),
+      decode_(decode),
       layer_(layer),
       frees_(lifecycle == "free"),
       entry_(lifecycle == "entry"),

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "core/point_keys.h"
 #include "decode/drop_reasons.h"
 #include "decode/event_formats.h"
 #include "decode/packet_headers.h"
@@ -41,7 +42,7 @@ struct PathEvent {
     std::vector<uint64_t> stack;
     bool frees_skb = false;    // a `lifecycle = free` point: the skb's block ends
     bool entry_point = false;  // `lifecycle = entry`: headers of another packet start a block
-    std::string decode;        // the catalog's `decode` key: xt_table, nf_hook, nft_chain or ""
+    DecodeAs decode = DecodeAs::None;                        // the catalog's `decode` key
     std::vector<std::pair<std::string, std::string>> extra;  // --kprobe name=FETCHARG values
 };
 
@@ -53,7 +54,7 @@ class PathEventDecoder {
     // `lifecycle`: the catalog point's role (PathProbe::lifecycle); `decode` its decode key.
     PathEventDecoder(tep_event* event, std::string func, filters::Layer layer,
                      const std::vector<std::string>& extra_names = {},
-                     const std::string& lifecycle = "", std::string decode = "");
+                     const std::string& lifecycle = "", DecodeAs decode = DecodeAs::None);
     bool decode(std::span<const uint8_t> raw, PathEvent& out) const;
     bool is_return() const { return static_cast<bool>(ret_); }
 
@@ -62,7 +63,7 @@ class PathEventDecoder {
     void decode_tracepoint_tuple(std::span<const uint8_t> raw, PathEvent& out) const;
 
     std::string func_;
-    std::string decode_;
+    DecodeAs decode_;
     filters::Layer layer_;
     bool frees_, entry_;
     void decode_macs(std::span<const uint8_t> raw, PathEvent& out) const;

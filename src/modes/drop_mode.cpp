@@ -37,10 +37,10 @@ std::string lost_line(const PerfReader& reader) {
     return out.str();
 }
 
-std::unique_ptr<OutputFormat> make_output(const Options& options, OutputSink& sink) {
+std::unique_ptr<Output> output_of(const Options& options, OutputSink& sink) {
     TimeFormat time{options.wall_clock, measure_monotonic_to_realtime()};
-    if (options.output == OutputKind::Json) return make_json_output(sink, time);
-    return make_text_output(sink, time);
+    return make_output(options.output == OutputKind::Json ? OutputFormat::json : OutputFormat::text,
+                       sink, {time});
 }
 
 DropReasonTable reasons_of(tep_event* kfree_skb) {
@@ -103,7 +103,7 @@ int run_drop_mode(const Options& options) {
 
     // decode -> track -> output
     OutputSink sink(STDOUT_FILENO);
-    auto output = make_output(options, sink);
+    auto output = output_of(options, sink);
     // Counting in the kernel needs no user-space check of each drop: not with joined tuples.
     std::unique_ptr<SummaryCounters> counters;
     if (options.summary && plan.joins.empty() && !attachment.point.event)

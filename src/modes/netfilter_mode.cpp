@@ -46,12 +46,13 @@ int run_steps_alone(const Options& options) {
         RunState run_state(static_cast<int>(::getpid()));
         FirewallTrace firewall(run_state, firewall_options(options), filter, target);
         TimeFormat time{options.wall_clock, measure_monotonic_to_realtime()};
-        auto output = options.output == OutputKind::Json ? make_step_json_output(sink, time, true)
-                                                         : make_step_text_output(sink, time, true);
+        auto output = make_output(
+            options.output == OutputKind::Json ? OutputFormat::json : OutputFormat::text, sink,
+            {time});
         std::cerr << "ftnettrace: tracing netfilter for " << filter_text(filter_flags_of(options))
                   << " in netns " << target.label << " (" << target.inode
                   << "): " << firewall.description() << "; Ctrl-C to stop\n";
-        StepPipeline pipeline(firewall, *output, sink, options.count);
+        StepPipeline pipeline(firewall, *output, options.count);
         RunLoop loop(stop, sink, {options.duration_seconds});
         loop.run(nullptr, {firewall.kmsg_fd(), firewall.nftrace_fd()}, pipeline);
         end = finish_output(sink);

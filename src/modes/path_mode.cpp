@@ -153,28 +153,26 @@ int run_path_mode(const Options& o) {
     for (const auto& line : namer.status_lines()) std::cerr << "ftnettrace: " << line << "\n";
 
     // decode -> track -> output
-    PathOutputOptions output_options{{o.wall_clock, measure_monotonic_to_realtime()}, o.detail};
     OutputSink sink(STDOUT_FILENO);
-    auto output = o.output == OutputKind::Json ? make_path_json_output(sink, output_options)
-                                               : make_path_text_output(sink, output_options);
+    // Steps of no packet are shown beside the packets: only packets count as shown.
+    auto output =
+        make_output(o.output == OutputKind::Json ? OutputFormat::json : OutputFormat::text, sink,
+                    {{o.wall_clock, measure_monotonic_to_realtime()}, o.detail, false});
     PathMatch match(filter, netns, plan.kprobes, user_checks_of(o));
     PathPipeline pipeline({o.basic, o.count, o.min_latency_ms}, match, attachment, reasons, namer,
                           *output);
     if (!reasons.available())
         pipeline.infer_reasons_from(InferredReasons(drop_location_reasons(catalog)));
+    pipeline.read_keys(PathKeys::from_catalog(catalog));
 
     // read
     RunLoop loop(stop, sink, {o.duration_seconds});
     attachment.reader().enable();
     // Rules after the probes: every traced packet has its path.
     std::optional<netfilter::FirewallTrace> firewall;
-    std::unique_ptr<netfilter::StepOutput> steps_alone;
     if (o.iptables_trace || o.log_invalid) {
         firewall.emplace(run_state, firewall_options(o), filter, netfilter::resolve_netns(o.netns));
-        steps_alone = o.output == OutputKind::Json
-                          ? netfilter::make_step_json_output(sink, output_options.time, false)
-                          : netfilter::make_step_text_output(sink, output_options.time, false);
-        pipeline.join_firewall_steps(*firewall, *steps_alone);
+        pipeline.join_firewall_steps(*firewall);
     }
     std::cerr << "ftnettrace: tracing packets at " << attachment.attached() << " probe points"
               << (filter.empty() ? "" : " with the filter in the kernel where the point allows")

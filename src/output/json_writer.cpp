@@ -82,19 +82,7 @@ JsonObject& JsonObject::null_field(std::string_view name) {
 }
 
 JsonObject& JsonObject::field(std::string_view name, const std::vector<std::string>& values) {
-    key(name);
-    out_ += '[';
-    for (std::size_t i = 0; i < values.size(); ++i) {
-        if (i) out_ += ',';
-        append_json_string(out_, values[i]);
-    }
-    out_ += ']';
-    return *this;
-}
-
-std::string& JsonObject::raw_field(std::string_view name) {
-    key(name);
-    return out_;
+    return array(name, values.size(), [&](std::size_t i) { append_json_string(out_, values[i]); });
 }
 
 }  // namespace ftnt

@@ -29,31 +29,36 @@ class JsonObject {
     JsonObject& field_seconds(std::string_view key, uint64_t ns);
     JsonObject& null_field(std::string_view key);
     JsonObject& flag(std::string_view key, bool value);
+    // An array of strings.
     JsonObject& field(std::string_view key, const std::vector<std::string>& values);
-    // Writes a key whose value the caller appends raw (a nested array of objects).
-    std::string& raw_field(std::string_view key);
-    // Ends the object without the newline (an element of an array).
-    void nested() { line_ = false; }
+    // An array of `count` objects, the i-th written by fill(object, i).
+    template <typename Fill>
+    JsonObject& objects(std::string_view name, std::size_t count, Fill&& fill) {
+        return array(name, count, [&](std::size_t i) {
+            JsonObject object(out_);
+            object.line_ = false;
+            fill(object, i);
+        });
+    }
 
   private:
     void key(std::string_view name);
+    // The one array writer: `count` elements, the i-th appended to the record by element(i).
+    template <typename Element>
+    JsonObject& array(std::string_view name, std::size_t count, Element&& element) {
+        key(name);
+        out_ += '[';
+        for (std::size_t i = 0; i < count; ++i) {
+            if (i) out_ += ',';
+            element(i);
+        }
+        out_ += ']';
+        return *this;
+    }
     std::string& out_;
     bool first_ = true;
     bool line_ = true;
 };
-
-// A JSON array of `count` objects, the i-th written by fill(object, i).
-template <typename Fill>
-void write_object_array(std::string& out, std::size_t count, Fill&& fill) {
-    out += '[';
-    for (std::size_t i = 0; i < count; ++i) {
-        if (i) out += ',';
-        JsonObject object(out);
-        object.nested();
-        fill(object, i);
-    }
-    out += ']';
-}
 
 // "0xffff888100001000"
 std::string hex_string(uint64_t value);

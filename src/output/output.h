@@ -1,4 +1,5 @@
-// Output stage: what every format receives, and the formats behind one interface.
+// Output stage: one interface every mode writes its records through, with a method per kind
+// of record, and its two formats (text lines, one JSON object a line), chosen once a run.
 #pragma once
 
 #include <cstdint>
@@ -8,8 +9,11 @@
 #include <vector>
 
 #include "decode/drop_event.h"
+#include "decode/path_event.h"
+#include "decode/trace_step.h"
 #include "output/output_sink.h"
 #include "track/drop_summary.h"
+#include "track/lifecycle.h"
 
 namespace ftnt {
 
@@ -25,23 +29,44 @@ struct DropView {
     bool reason_inferred = false;       // reason from the location (kernels before 5.17)
 };
 
+// A path event with its names resolved.
+struct PathEventView {
+    const PathEvent* event = nullptr;
+    std::string comm;
+    std::string location;            // kfree_skb/consume_skb: where
+    std::vector<std::string> stack;  // --trace-stack frames
+    std::vector<std::string> hooks;  // --hooks: nf_hook_slow's hook functions, in order
+};
+
 struct TimeFormat {
     bool wall_clock = false;  // --date
     int64_t monotonic_to_realtime_ns = 0;
 };
 
-class OutputFormat {
+enum class OutputFormat { text, json };
+
+struct OutputOptions {
+    TimeFormat time;
+    bool detail = false;        // path events: --detail (cpu, pid, comm, skb address)
+    bool steps_counted = true;  // firewall steps count as shown (false beside packets)
+};
+
+// Each record is committed to the sink given to make_output(). Drops, path events, packets
+// and (as OutputOptions says) steps count as shown; lost notices and summaries not.
+class Output {
   public:
-    virtual ~OutputFormat() = default;
+    virtual ~Output() = default;
     virtual void drop(const DropView& view) = 0;
-    virtual void lost(uint32_t cpu, uint64_t count, uint64_t time_ns) = 0;
     virtual void summary(const DropSummary& summary, uint64_t lost, double seconds, bool final) = 0;
+    virtual void path_event(const PathEventView& view) = 0;
+    virtual void packet(const Lifecycle& lifecycle, const std::vector<PathEventView>& views) = 0;
+    virtual void step(const netfilter::TraceStep& step) = 0;
+    virtual void invalid(const netfilter::InvalidEvent& event) = 0;
+    virtual void lost(uint32_t cpu, uint64_t count, uint64_t time_ns) = 0;
     virtual void flush() = 0;
 };
 
-// Each record is committed to `sink`; drops count as shown, lost notices and summaries not.
-std::unique_ptr<OutputFormat> make_text_output(OutputSink& sink, TimeFormat time);
-std::unique_ptr<OutputFormat> make_json_output(OutputSink& sink, TimeFormat time);
+std::unique_ptr<Output> make_output(OutputFormat format, OutputSink& sink, OutputOptions options);
 
 // "153.534182", or "2026-11-22 10:55:01.123456" with --date.
 std::string format_time(uint64_t monotonic_ns, const TimeFormat& time);

@@ -3,7 +3,7 @@
 
 #include "decode/address_namer.h"
 #include "decode/netfilter_fields.h"
-#include "output/path_output.h"
+#include "output/output.h"
 #include "track/comm_cache.h"
 
 namespace ftnt {

@@ -1,18 +1,21 @@
+#include "decode/netfilter_fields.h"
 #include "output/append.h"
-#include "output/output.h"
+#include "output/formats.h"
+#include "output/json_writer.h"
+#include "output/record_text.h"
 
 namespace ftnt {
 namespace {
 
-class TextOutput : public OutputFormat {
+class TextOutput : public Output {
   public:
-    TextOutput(OutputSink& sink, TimeFormat time) : sink_(sink), time_(time) {}
+    TextOutput(OutputSink& sink, OutputOptions options) : sink_(sink), options_(options) {}
 
     void drop(const DropView& view) override {
         if (!sink_.has_room()) return sink_.skip();
         const DropEvent& e = *view.event;
         std::string& out = sink_.record();
-        line_ = '[' + format_time(e.time_ns, time_) + "] cpu";
+        line_ = '[' + format_time(e.time_ns, options_.time) + "] cpu";
         append_uint(line_, e.cpu);
         line_ += ' ';
         append_uint(line_, e.tid);
@@ -30,22 +33,8 @@ class TextOutput : public OutputFormat {
         append_hex(line_, e.skb);
         append_text_line(out, line_);
         for (const auto& source : view.source) append_text_line(out, "    " + source);
-        for (std::size_t i = 0; i < view.stack.size(); ++i) {
-            line_ = "    #";
-            append_uint(line_, i);
-            line_ += ' ' + view.stack[i];
-            append_text_line(out, line_);
-        }
+        stack_lines(out, view.stack, "");
         sink_.commit();
-    }
-
-    void lost(uint32_t cpu, uint64_t count, uint64_t time_ns) override {
-        line_ = '[' + format_time(time_ns, time_) + "] LOST ";
-        append_uint(line_, count);
-        line_ += " events on cpu";
-        append_uint(line_, cpu);
-        append_text_line(sink_.record(), line_);
-        sink_.commit(false);
     }
 
     void summary(const DropSummary& summary, uint64_t lost, double seconds, bool final) override {
@@ -79,18 +68,134 @@ class TextOutput : public OutputFormat {
         sink_.commit(false);
     }
 
+    void path_event(const PathEventView& view) override {
+        if (!sink_.has_room()) return sink_.skip();
+        event_lines(sink_.record(), view, "");
+        sink_.commit();
+    }
+
+    void packet(const Lifecycle& lifecycle, const std::vector<PathEventView>& views) override {
+        if (!sink_.has_room()) return sink_.skip();
+        std::string& out = sink_.record();
+        double micros = static_cast<double>(lifecycle.last_ns() - lifecycle.first_ns()) / 1000.0;
+        line_ = "packet skb " + hex_string(lifecycle.first_skb) + ": ";
+        append_uint(line_, lifecycle.events.size());
+        line_ += " events, ";
+        append_fixed(line_, micros, 1);
+        line_ += " us";
+        append_text_line(out, line_);
+        for (const auto& view : views) event_lines(out, view, "  ");
+        for (const auto& step : lifecycle.firewall) {
+            line_ = "  firewall " + step_location(step) + " → " + step.verdict + "  [" +
+                    step.backend + "]";
+            if (!step.rule_text.empty()) line_ += "  " + step.rule_text;
+            append_text_line(out, line_);
+        }
+        out += '\n';
+        sink_.commit();
+    }
+
+    void step(const netfilter::TraceStep& s) override {
+        line_ = s.time_ns ? format_time(*s.time_ns, options_.time) + " " : "";
+        line_ += step_location(s) + " → " + s.verdict + "  " + packet_text(s.packet) +
+                 interfaces(s.packet) + "  [" + s.backend + "]";
+        if (!s.rule_text.empty()) line_ += "  " + s.rule_text;
+        append_text_line(sink_.record(), line_);
+        sink_.commit(options_.steps_counted);
+    }
+
+    void invalid(const netfilter::InvalidEvent& e) override {
+        append_text_line(sink_.record(), format_time(e.time_ns, options_.time) +
+                                             " ctstate INVALID  " + packet_text(e.packet) +
+                                             interfaces(e.packet));
+        sink_.commit(options_.steps_counted);
+    }
+
+    void lost(uint32_t cpu, uint64_t count, uint64_t time_ns) override {
+        line_ = '[' + format_time(time_ns, options_.time) + "] LOST ";
+        append_uint(line_, count);
+        line_ += " events on cpu";
+        append_uint(line_, cpu);
+        append_text_line(sink_.record(), line_);
+        sink_.commit(false);
+    }
+
     void flush() override { sink_.flush(); }
 
   private:
+    void event_lines(std::string& out, const PathEventView& v, const char* indent) {
+        const PathEvent& e = *v.event;
+        line_ = indent;
+        line_ += '[' + format_time(e.time_ns, options_.time) + "] [";
+        if (e.netns)
+            append_uint(line_, e.netns);
+        else
+            line_ += '-';
+        line_ += "] ";
+        append_left(line_, e.dev.empty() ? "-" : e.dev, 10);
+        line_ += ' ';
+        append_right(line_, pkt_type_name(e.pkt_type), 9);
+        line_ += ' ' + describe_packet(e);
+        if (e.smac && e.dmac) line_ += " mac " + mac_text(*e.smac) + " > " + mac_text(*e.dmac);
+        if (e.len) {
+            line_ += " len ";
+            append_uint(line_, e.len);
+        }
+        line_ += "  " + e.func;
+        if (e.retval) line_ += " = " + format_retval(*e.retval);
+        if (e.reason) line_ += " reason " + *e.reason + (e.reason_inferred ? " (inferred)" : "");
+        if (!e.state.empty()) line_ += " state " + e.state;
+        if (auto verdict = netfilter_verdict(e); !verdict.empty())
+            line_ += ' ' + verdict;
+        else
+            for (const auto& [name, value] : e.extra) line_ += ' ' + name + '=' + value;
+        if (!v.hooks.empty()) {
+            line_ += " hooks";
+            for (std::size_t i = 0; i < v.hooks.size(); ++i) line_ += (i ? "," : " ") + v.hooks[i];
+        }
+        if (!v.location.empty()) line_ += " at " + v.location;
+        if (options_.detail) {
+            line_ += "  cpu";
+            append_uint(line_, e.cpu);
+            line_ += ' ';
+            append_uint(line_, e.tid);
+            line_ += '/' + v.comm + " skb " + hex_string(e.skb);
+        } else if (!e.skb) {  // a socket's event: the task is what it tells
+            line_ += "  ";
+            append_uint(line_, e.tid);
+            line_ += '/' + v.comm;
+        }
+        append_text_line(out, line_);
+        stack_lines(out, v.stack, indent);
+    }
+
+    // "    #0 frame", one line a frame, innermost first.
+    void stack_lines(std::string& out, const std::vector<std::string>& stack, const char* indent) {
+        for (std::size_t i = 0; i < stack.size(); ++i) {
+            line_ = indent;
+            line_ += "    #";
+            append_uint(line_, i);
+            line_ += ' ' + stack[i];
+            append_text_line(out, line_);
+        }
+    }
+
+    static std::string interfaces(const netfilter::PacketInfo& p) {
+        std::string text;
+        if (!p.in.empty()) text += " in " + p.in;
+        if (!p.out.empty()) text += " out " + p.out;
+        return text;
+    }
+
     OutputSink& sink_;
-    TimeFormat time_;
+    OutputOptions options_;
     std::string line_;  // the line being built, escaped as it goes to the record
 };
 
 }  // namespace
 
-std::unique_ptr<OutputFormat> make_text_output(OutputSink& sink, TimeFormat time) {
-    return std::make_unique<TextOutput>(sink, time);
+std::unique_ptr<Output> make_text_output(OutputSink& sink, OutputOptions options) {
+    return std::make_unique<TextOutput>(sink, options);
 }
 
 }  // namespace ftnt

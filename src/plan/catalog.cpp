@@ -212,6 +212,11 @@ const KeyRule kKeyRules[] = {
                     : v == "nf_hook" ? DecodeAs::NfHook
                                      : DecodeAs::NftChain;
      }},
+    {"infer_reason", kTracepoint | kKprobe,
+     [](const std::string& v) { return one_of(v, {"location"}); },
+     [](CatalogEntry& e, const std::string&) { e.infer_reason = true; }},
+    {"drops_inside", kKprobe, [](const std::string& v) { return one_of(v, {"yes"}); },
+     [](CatalogEntry& e, const std::string&) { e.drops_inside = true; }},
     {"addresses", kTracepoint,
      [](const std::string& v) {
          return one_of(v, {"packet", "reply"});
@@ -370,19 +375,6 @@ std::vector<const CatalogEntry*> Catalog::with(const std::string& key,
     for (const auto& entry : entries_)
         if (entry.get(key) == value) out.push_back(&entry);
     return out;
-}
-
-std::string decode_word(DecodeAs decode) {
-    switch (decode) {
-        case DecodeAs::XtTable:
-            return "xt_table";
-        case DecodeAs::NfHook:
-            return "nf_hook";
-        case DecodeAs::NftChain:
-            return "nft_chain";
-        default:
-            return "";
-    }
 }
 
 std::string lifecycle_word(LifecycleRole role) {

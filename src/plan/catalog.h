@@ -14,15 +14,10 @@
 #include <string>
 #include <vector>
 
+#include "core/point_keys.h"
+
 namespace ftnt {
 
-// `lifecycle`: the point's part in following a packet by skb address.
-enum class LifecycleRole { None, Free, Clone, Entry };
-// `decode`: how the tool reads a netfilter point's fields and return value.
-//   xt_table   ipt_do_table/ip6t_do_table: table, hook, pf and the verdict it returns
-//   nf_hook    nf_hook_slow: pf and hook, the return 1 / -EPERM / 0, --hooks' functions
-//   nft_chain  nft_do_chain: table and chain, the verdict (a drop it freed itself: DROP)
-enum class DecodeAs { None, XtTable, NfHook, NftChain };
 // `ret`: a kretprobe with --ret (yes) or on every run (always).
 enum class ReturnProbe { None, WithRetOption, Always };
 
@@ -37,6 +32,8 @@ struct CatalogEntry {
     DecodeAs decode = DecodeAs::None;
     ReturnProbe ret = ReturnProbe::None;
     std::vector<std::string> aliases;
+    bool infer_reason = false;  // `infer_reason = location`
+    bool drops_inside = false;  // `drops_inside = yes`
 
     std::string get(const std::string& key, const std::string& fallback = "") const;
     std::string system() const;  // tracepoints: the part before ':'
@@ -59,8 +56,6 @@ class Catalog {
     std::vector<CatalogEntry> entries_;
 };
 
-// The `decode` key's word ("xt_table", "nf_hook", "nft_chain"; "" for none).
-std::string decode_word(DecodeAs decode);
 // The `lifecycle` key's word ("free", "clone", "entry"; "" for none), as path planning keeps it.
 std::string lifecycle_word(LifecycleRole role);
 

@@ -210,7 +210,7 @@ void plan_kprobe(const CatalogEntry& e, const PathPlanInput& in, PathPlan& plan)
     p.group = e.get("group");
     p.layer = *layer;
     p.lifecycle = lifecycle_role(e);
-    p.decode = decode_word(e.decode);
+    p.decode = e.decode;
     p.kprobe = {event_name_for(e.name), function,
                 build_fetchargs({*skb, *layer, receive_side(e)}, *in.layout, compiled), false};
     p.filter = compiled.expression;

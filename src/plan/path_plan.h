@@ -44,7 +44,7 @@ struct PathProbe {
     // that joins it, "entry" (a receive/send entry point) starts a new block when its
     // headers show another packet; "" otherwise.
     std::string lifecycle;
-    std::string decode;  // the catalog's `decode` key: xt_table, nf_hook, nft_chain or ""
+    DecodeAs decode = DecodeAs::None;  // the catalog's `decode` key
 };
 
 // What exists in this kernel to probe: available_filter_functions and the kprobe blacklist.

@@ -9,7 +9,7 @@ namespace ftnt {
 
 DropPipeline::DropPipeline(DropPipelineOptions options, const DropPlan& plan,
                            const DropReasonTable& reasons, DropDecoder decoder, AddressNamer& namer,
-                           OutputFormat& output, DropAttachment& attachment,
+                           Output& output, DropAttachment& attachment,
                            std::unique_ptr<SummaryCounters> counters)
     : options_(options),
       plan_(plan),
@@ -73,7 +73,7 @@ void DropPipeline::on_join(const TracepointRequest& request, const Sample& sampl
 
 void DropPipeline::on_drop_point(const Sample& sample) {
     if (auto headers = point_decoder_->decode(sample.raw))
-        point_joins_.remember(sample.time, *headers);
+        point_joins_.remember(headers->skb, sample.time, *headers);
 }
 
 void DropPipeline::on_drop(const Sample& sample) {

@@ -17,9 +17,8 @@
 #include "run/drop_attachment.h"
 #include "run/run_loop.h"
 #include "track/comm_cache.h"
-#include "track/drop_point_join.h"
 #include "track/drop_summary.h"
-#include "track/skb_tuple_join.h"
+#include "track/skb_join.h"
 
 namespace ftnt {
 
@@ -32,7 +31,7 @@ struct DropPipelineOptions {
 class DropPipeline : public RunStages {
   public:
     DropPipeline(DropPipelineOptions options, const DropPlan& plan, const DropReasonTable& reasons,
-                 DropDecoder decoder, AddressNamer& namer, OutputFormat& output,
+                 DropDecoder decoder, AddressNamer& namer, Output& output,
                  DropAttachment& attachment, std::unique_ptr<SummaryCounters> counters);
 
     // Kernels without drop reasons: the table of reasons their drop locations stand for.
@@ -62,14 +61,16 @@ class DropPipeline : public RunStages {
     const DropReasonTable& reasons_;
     DropDecoder decoder_;
     AddressNamer& namer_;
-    OutputFormat& output_;
+    Output& output_;
     PerfReader& reader_;
     std::unique_ptr<SummaryCounters> counters_;
     std::size_t sampler_ = 0;  // the request now sampling skb:kfree_skb
-    SkbTupleJoin joins_;
+    // A reset or ICMP error and the drop of its skb come within microseconds.
+    SkbJoin<PacketTuple> joins_{1'000'000'000, 65536};
     const DropPoint& point_;
     std::optional<DropPointDecoder> point_decoder_;
-    DropPointJoin point_joins_;
+    // The drop-point kprobe fires on entry of the drop function, the tracepoint inside it.
+    SkbJoin<DropHeaders> point_joins_{100'000'000, 4096};
     CommCache comms_;
     DropSummary summary_;
     InferredReasons inferred_;

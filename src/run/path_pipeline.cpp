@@ -8,7 +8,7 @@ namespace ftnt {
 
 PathPipeline::PathPipeline(PathPipelineOptions options, const PathMatch& match,
                            const PathAttachment& attachment, const DropReasonTable& reasons,
-                           AddressNamer& namer, PathOutput& output)
+                           AddressNamer& namer, Output& output)
     : options_(options),
       match_(match),
       attachment_(attachment),
@@ -17,16 +17,10 @@ PathPipeline::PathPipeline(PathPipelineOptions options, const PathMatch& match,
       output_(output),
       tracker_([this](Lifecycle& lifecycle) { finished(lifecycle); }) {}
 
-void PathPipeline::join_firewall_steps(netfilter::FirewallTrace& firewall,
-                                       netfilter::StepOutput& alone) {
-    firewall_ = &firewall;
-    steps_alone_ = &alone;
-}
-
 void PathPipeline::on_record(const OwnedRecord& record) {
     std::span<const uint8_t> bytes(record.bytes);
     if (handle_side_band(bytes, comms_, [&](const LostRecord& lost) {
-            output_.notice_lost(lost.cpu, lost.lost, lost.time);
+            output_.lost(lost.cpu, lost.lost, lost.time);
         }))
         return;
     const PerfReader& reader = attachment_.reader();
@@ -54,7 +48,7 @@ void PathPipeline::on_event(PathEvent event, const AttachedProbe& probe) {
     }
     // A point without its own reason table (a kprobe's fetched reason): kfree_skb's names.
     if (event.reason_code && !event.reason) event.reason = reasons_.name_of(*event.reason_code);
-    if (!reasons_.available() && event.func == "skb:kfree_skb") infer_reason(event);
+    if (!reasons_.available() && keys_.infers_reason(event.func)) infer_reason(event);
     if (!event.skb) {  // a socket tracepoint (tcp_receive_reset, close()'s reset)
         if (!limit_reached() && match_.socket_event_passes(event)) show_alone(event);
         return;
@@ -62,7 +56,7 @@ void PathPipeline::on_event(PathEvent event, const AttachedProbe& probe) {
     bool matched = match_.matches(event, *probe.probe);
     if (probe.probe->socket_only) {
         // A socket's event (tcp_send_active_reset) belongs to no packet: shown alone.
-        if (matched && !limit_reached()) output_.event(naming_.view_of(event));
+        if (matched && !limit_reached()) output_.path_event(naming_.view_of(event));
         return;
     }
     if (options_.basic) {
@@ -78,9 +72,8 @@ void PathPipeline::on_event(PathEvent event, const AttachedProbe& probe) {
 void PathPipeline::after_read(bool last) {
     if (last) tracker_.flush_all();
     if (!firewall_) return;
-    firewall_->drain(
-        [this](const netfilter::TraceStep& step) { on_step(step); },
-        [this](const netfilter::InvalidEvent& event) { steps_alone_->invalid(event); });
+    firewall_->drain([this](const netfilter::TraceStep& step) { on_step(step); },
+                     [this](const netfilter::InvalidEvent& event) { output_.invalid(event); });
     release_waiting(last);
 }
 
@@ -91,12 +84,12 @@ void PathPipeline::tick(double seconds) {
 }
 
 void PathPipeline::unreported_lost(uint32_t cpu, uint64_t lost) {
-    output_.notice_lost(cpu, lost, monotonic_now_ns());
+    output_.lost(cpu, lost, monotonic_now_ns());
 }
 
 void PathPipeline::on_step(const netfilter::TraceStep& step) {
     if (options_.basic) {
-        steps_alone_->step(step);
+        output_.step(step);
         return;
     }
     join_.add(step, monotonic_now_ns());
@@ -111,10 +104,10 @@ void PathPipeline::release_waiting(bool all) {
         waiting_.pop_front();
     }
     for (const auto& step : join_.take_unjoined(all ? UINT64_MAX : now - kUnjoinedAfterNs))
-        steps_alone_->step(step);
+        output_.step(step);
 }
 
-// Before 5.17: the reason a kfree_skb's location stands for (drop-locations.def).
+// Before 5.17: the reason a free's location stands for (drop-locations.def).
 void PathPipeline::infer_reason(PathEvent& event) {
     if (!event.location) return;
     event.reason = inferred_.at(namer_.name(event.location).location);
@@ -126,13 +119,13 @@ void PathPipeline::on_return(const PathEvent& event, const std::string& func, bo
     if (options_.basic && tracker_.is_followed_task(event.tid)) {
         PathEvent shown = event;
         shown.func = func + " returned";
-        output_.event(naming_.view_of(shown));
+        output_.path_event(naming_.view_of(shown));
     }
 }
 
 void PathPipeline::show_alone(const PathEvent& event) {
     ++shown_;
-    output_.event(naming_.view_of(event));
+    output_.path_event(naming_.view_of(event));
 }
 
 void PathPipeline::finished(Lifecycle& lifecycle) {
@@ -140,9 +133,7 @@ void PathPipeline::finished(Lifecycle& lifecycle) {
     drop_own_trace_table(lifecycle);
     deduce_nft_drops(
         lifecycle,
-        [this](uint64_t location) {
-            return namer_.name(location).location.starts_with("nft_do_chain+");
-        },
+        [this](uint64_t location) { return keys_.drops_inside(namer_.name(location).location); },
         firewall_ != nullptr);
     if (firewall_) {
         waiting_.push_back(lifecycle);

@@ -8,9 +8,10 @@
 #include "decode/drop_reasons.h"
 #include "decode/inferred_reason.h"
 #include "netfilter/firewall_trace.h"
+#include "output/output.h"
 #include "output/path_naming.h"
-#include "output/step_output.h"
 #include "run/path_attachment.h"
+#include "run/path_keys.h"
 #include "run/run_loop.h"
 #include "track/comm_cache.h"
 #include "track/lifecycle.h"
@@ -29,13 +30,16 @@ class PathPipeline : public RunStages {
   public:
     PathPipeline(PathPipelineOptions options, const PathMatch& match,
                  const PathAttachment& attachment, const DropReasonTable& reasons,
-                 AddressNamer& namer, PathOutput& output);
+                 AddressNamer& namer, Output& output);
 
     // Kernels without drop reasons: the table of reasons their drop locations stand for.
     void infer_reasons_from(InferredReasons table) { inferred_ = std::move(table); }
+    // The catalog's keys for the points it reads by name (infer_reason, drops_inside).
+    void read_keys(PathKeys keys) { keys_ = std::move(keys); }
     // --iptables-trace: steps wait in a join for their packet; finished packets wait a
     // little for their steps (the kernel log and the trace socket are read after the ring).
-    void join_firewall_steps(netfilter::FirewallTrace& firewall, netfilter::StepOutput& alone);
+    // Steps of no packet are shown on their own.
+    void join_firewall_steps(netfilter::FirewallTrace& firewall) { firewall_ = &firewall; }
 
     void on_record(const OwnedRecord& record) override;
     void after_read(bool last) override;
@@ -63,8 +67,9 @@ class PathPipeline : public RunStages {
     const PathAttachment& attachment_;
     const DropReasonTable& reasons_;
     InferredReasons inferred_;
+    PathKeys keys_;
     AddressNamer& namer_;
-    PathOutput& output_;
+    Output& output_;
     CommCache comms_;
     PathNaming naming_{namer_, comms_};
     LifecycleTracker tracker_;
@@ -74,7 +79,6 @@ class PathPipeline : public RunStages {
     static constexpr uint64_t kStepSettleNs = 300'000'000;
     static constexpr uint64_t kUnjoinedAfterNs = 3'000'000'000ull;
     netfilter::FirewallTrace* firewall_ = nullptr;
-    netfilter::StepOutput* steps_alone_ = nullptr;
     StepJoin join_;
     std::deque<Lifecycle> waiting_;
     uint64_t joined_steps_ = 0;

@@ -5,8 +5,7 @@
 #include <cstdint>
 
 #include "netfilter/firewall_trace.h"
-#include "output/output_sink.h"
-#include "output/step_output.h"
+#include "output/output.h"
 #include "run/run_loop.h"
 
 namespace ftnt {
@@ -14,18 +13,16 @@ namespace ftnt {
 class StepPipeline : public RunStages {
   public:
     // `count`: steps and invalid packets given to the output; 0: all.
-    StepPipeline(netfilter::FirewallTrace& firewall, netfilter::StepOutput& output,
-                 OutputSink& sink, uint64_t count)
-        : firewall_(firewall), output_(output), sink_(sink), count_(count) {}
+    StepPipeline(netfilter::FirewallTrace& firewall, Output& output, uint64_t count)
+        : firewall_(firewall), output_(output), count_(count) {}
 
     void after_read(bool last) override;
-    void flush() override { sink_.flush(); }
+    void flush() override { output_.flush(); }
     bool done() const override { return count_ && passed_ >= count_; }
 
   private:
     netfilter::FirewallTrace& firewall_;
-    netfilter::StepOutput& output_;
-    OutputSink& sink_;
+    Output& output_;
     uint64_t count_;
     uint64_t passed_ = 0;
 };

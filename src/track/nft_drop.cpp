@@ -11,7 +11,7 @@ constexpr uint32_t kNfDrop = 0;
 }  // namespace
 
 bool in_own_trace_table(const PathEvent& event) {
-    if (event.decode != "nft_chain") return false;
+    if (event.decode != DecodeAs::NftChain) return false;
     for (const auto& [name, value] : event.extra)
         if (name == "table") return value.starts_with(netfilter::kNftTablePrefix);
     return false;
@@ -26,7 +26,7 @@ void deduce_nft_drops(Lifecycle& lifecycle,
                       bool steps_joined) {
     PathEvent* chain_call = nullptr;  // the latest nft_do_chain entry
     for (auto& event : lifecycle.events) {
-        if (event.decode == "nft_chain") {
+        if (event.decode == DecodeAs::NftChain) {
             chain_call = &event;
             continue;
         }

@@ -4,14 +4,9 @@
 // input is a recorded one (tests/fixtures, kprobe-defs, or the lines recorded for the unit
 // tests) mutated; a case passes when the parser returns or throws its own error, and the
 // process stays under a memory bound.
-#include <arpa/inet.h>
 #include <bpf/btf.h>
-#include <endian.h>
 #include <gtest/gtest.h>
-#include <libmnl/libmnl.h>
 #include <libnftnl/common.h>
-#include <linux/netfilter/nf_tables.h>
-#include <linux/netfilter/nfnetlink.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -34,6 +29,7 @@
 #include "netfilter/rule_text.h"
 #include "netfilter/run_state.h"
 #include "plan/catalog.h"
+#include "unit/support/recorded_nftrace_message.h"
 
 namespace ftnt::fuzz {
 namespace {
@@ -264,31 +260,10 @@ TEST(FuzzParsers, KmsgTraceAndLogLines) {
     EXPECT_LT(peak_rss_mb(), kMaxRssMb);
 }
 
-// An NFT_MSG_TRACE message with the fields and headers of a traced ping on the 6.18 machine
-// (the header bytes of tests/unit/netfilter/nft_trace_decode_test.cpp), mutated.
+// The recorded NFT_MSG_TRACE message of the unit tests, as bytes to mutate.
 std::string recorded_trace_message() {
-    std::vector<char> buffer(4096);
-    auto* header = mnl_nlmsg_put_header(buffer.data());
-    header->nlmsg_type = (NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_TRACE;
-    auto* nfg = static_cast<nfgenmsg*>(mnl_nlmsg_put_extra_header(header, sizeof(nfgenmsg)));
-    nfg->nfgen_family = 1;
-    nfg->version = NFNETLINK_V0;
-    mnl_attr_put_strz(header, NFTA_TRACE_TABLE, "filter");
-    mnl_attr_put_strz(header, NFTA_TRACE_CHAIN, "input");
-    mnl_attr_put_u32(header, NFTA_TRACE_ID, htonl(0x1234abcd));
-    mnl_attr_put_u32(header, NFTA_TRACE_TYPE, htonl(NFT_TRACETYPE_RULE));
-    mnl_attr_put_u64(header, NFTA_TRACE_RULE_HANDLE, htobe64(4));
-    mnl_attr_put_u32(header, NFTA_TRACE_NFPROTO, htonl(2));
-    mnl_attr_put_u32(header, NFTA_TRACE_IIF, htonl(1));
-    const uint8_t ip[] = {0x45, 0x00, 0x00, 0x54, 0x84, 0x46, 0x40, 0x00, 0x40, 0x01,
-                          0x00, 0x00, 192,  0,    2,    1,    192,  0,    2,    2};
-    const uint8_t icmp[] = {0x08, 0x00, 0x1e, 0xdd, 0x74, 0xfa, 0x00, 0x01};
-    mnl_attr_put(header, NFTA_TRACE_NETWORK_HEADER, sizeof ip, ip);
-    mnl_attr_put(header, NFTA_TRACE_TRANSPORT_HEADER, sizeof icmp, icmp);
-    auto* verdict = mnl_attr_nest_start(header, NFTA_TRACE_VERDICT);
-    mnl_attr_put_u32(header, NFTA_VERDICT_CODE, htonl(0));
-    mnl_attr_nest_end(header, verdict);
-    return {buffer.data(), header->nlmsg_len};
+    auto message = test::recorded_trace_message();
+    return {reinterpret_cast<const char*>(message.data()), test::message_length(message)};
 }
 
 // ftnettrace checks message lengths and attribute types and lengths with libmnl before

@@ -50,8 +50,8 @@ TEST(InferredReasons, DropOutputMarksTheReasonAsInferred) {
     DropView v{&e, "x", "IPv4", std::string("NO_SOCKET"), "tcp_v4_rcv+0x91", {}, {}};
     v.reason_inferred = true;
     CapturedSink text, json;
-    make_text_output(text.sink, TimeFormat{})->drop(v);
-    make_json_output(json.sink, TimeFormat{})->drop(v);
+    make_output(OutputFormat::text, text.sink, {})->drop(v);
+    make_output(OutputFormat::json, json.sink, {})->drop(v);
     EXPECT_NE(text.str().find(" reason NO_SOCKET (inferred) at tcp_v4_rcv+0x91 "),
               std::string::npos)
         << text.str();

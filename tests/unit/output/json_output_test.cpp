@@ -9,7 +9,7 @@ namespace {
 
 TEST(JsonOutput, DropObjectHasTheDocumentedKeys) {
     CapturedSink out;
-    auto json = make_json_output(out.sink, TimeFormat{});
+    auto json = make_output(OutputFormat::json, out.sink, {});
     DropEvent e;
     e.time_ns = 153'534'182'000;
     e.cpu = 1;
@@ -35,7 +35,7 @@ TEST(JsonOutput, DropObjectHasTheDocumentedKeys) {
 
 TEST(JsonOutput, NoReasonIsNullAndStackIsAnArray) {
     CapturedSink out;
-    auto json = make_json_output(out.sink, TimeFormat{});
+    auto json = make_output(OutputFormat::json, out.sink, {});
     DropEvent e;
     e.stack = {1, 2};
     DropView v{&e, "x", "IPv6", std::nullopt, "f+0x1", {}, {"a+0x1", "b+0x2"}};
@@ -46,7 +46,7 @@ TEST(JsonOutput, NoReasonIsNullAndStackIsAnArray) {
 
 TEST(JsonOutput, SummaryAndLost) {
     CapturedSink out;
-    auto json = make_json_output(out.sink, TimeFormat{});
+    auto json = make_output(OutputFormat::json, out.sink, {});
     DropSummary s;
     s.add("NO_SOCKET", "f+0x1", 3);
     json->summary(s, 5, 2.0, true);

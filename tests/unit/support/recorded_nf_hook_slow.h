@@ -11,7 +11,7 @@ namespace ftnt::test {
 inline PathEvent nf_hook_slow(int64_t ret) {
     PathEvent e;
     e.func = "nf_hook_slow";
-    e.decode = "nf_hook";
+    e.decode = DecodeAs::NfHook;
     e.skb = 0xffff888004a1c000;
     e.time_ns = 1'000'000'000;
     e.retval = ret;

@@ -11,7 +11,7 @@ constexpr uint64_t kElsewhere = 0xffffffff81a0beef;
 PathEvent chain_call(const std::string& table, int64_t ret) {
     PathEvent e;
     e.func = "nft_do_chain";
-    e.decode = "nft_chain";
+    e.decode = DecodeAs::NftChain;
     e.extra = {{"chain", "input"}, {"table", table}};
     e.retval = ret;
     return e;

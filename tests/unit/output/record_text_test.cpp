@@ -2,7 +2,7 @@
 // the TCP reset iptables-legacy TRACE logged on the 6.18 machine here (2026-11-22, between
 // test namespaces); the nf_tables header bytes are that same reset as a trace message
 // carries it (IPv4 header, then the TCP header).
-#include "output/step_output.h"
+#include "output/record_text.h"
 
 #include <gtest/gtest.h>
 
@@ -29,7 +29,7 @@ PacketInfo reset_from_nf_tables() {
     return packet;
 }
 
-TEST(StepOutput, TcpFlagsReadTheSameFromTheKernelLogAndFromNfTables) {
+TEST(RecordText, TcpFlagsReadTheSameFromTheKernelLogAndFromNfTables) {
     auto logged = parse_trace_line(parse_kmsg_record(kTcpRstOut)->message);
     ASSERT_TRUE(logged);
     auto traced = reset_from_nf_tables();
@@ -37,7 +37,7 @@ TEST(StepOutput, TcpFlagsReadTheSameFromTheKernelLogAndFromNfTables) {
     EXPECT_EQ(packet_text(traced), "TCP 192.0.2.2:7100 -> 192.0.2.1:43148 RST ACK");
 }
 
-TEST(StepOutput, PortUnreachableIsNamedWithoutEchoFields) {
+TEST(RecordText, PortUnreachableIsNamedWithoutEchoFields) {
     std::vector<uint8_t> ip = {0x45, 0xc0, 0x00, 0x38, 0x12, 0x34, 0x00, 0x00, 0x40, 0x01,
                                0x00, 0x00, 192,  0,    2,    2,    192,  0,    2,    1};
     std::vector<uint8_t> icmp = {0x03, 0x03, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00};

@@ -1,12 +1,13 @@
 // Path events as the decoder builds them from the 6.1 guest's nf_hook_slow and ipt_do_table
 // records (field values as the kprobes fetched them there).
-#include "output/path_output.h"
+#include "output/output.h"
 
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
 
 #include "decode/packet_headers.h"
+#include "output/record_text.h"
 #include "unit/output/captured_sink.h"
 #include "unit/support/recorded_nf_hook_slow.h"
 
@@ -35,9 +36,9 @@ Lifecycle dropped_ping() {
     return l;
 }
 
-TEST(PathOutput, TextPacketListsItsFirewallStepsAfterItsEvents) {
+TEST(PathRecords, TextPacketListsItsFirewallStepsAfterItsEvents) {
     CapturedSink out;
-    auto text = make_path_text_output(out.sink, {});
+    auto text = make_output(OutputFormat::text, out.sink, {});
     auto l = dropped_ping();
     PathEventView view{&l.events[0], "ping", "", {}, {"ipv4_conntrack_in", "iptable_filter_hook"}};
     text->packet(l, {view});
@@ -56,9 +57,9 @@ TEST(PathOutput, TextPacketListsItsFirewallStepsAfterItsEvents) {
     EXPECT_LT(s.find("nf_hook_slow"), jump);
 }
 
-TEST(PathOutput, JsonPacketCarriesFirewallAndHooksButNotTheRawHookFields) {
+TEST(PathRecords, JsonPacketCarriesFirewallAndHooksButNotTheRawHookFields) {
     CapturedSink out;
-    auto json = make_path_json_output(out.sink, {});
+    auto json = make_output(OutputFormat::json, out.sink, {});
     auto l = dropped_ping();
     PathEventView view{&l.events[0], "ping", "", {}, {"ipv4_conntrack_in"}};
     json->packet(l, {view});
@@ -109,11 +110,11 @@ PathEvent ipv6_icmp_event(uint8_t type, uint8_t code) {
 
 nlohmann::json json_event(const PathEvent& e) {
     CapturedSink out;
-    make_path_json_output(out.sink, {})->event({&e, "", "", {}, {}});
+    make_output(OutputFormat::json, out.sink, {})->path_event({&e, "", "", {}, {}});
     return nlohmann::json::parse(out.str());
 }
 
-TEST(PathOutput, OnlyEchoMessagesShowIdAndSeq) {
+TEST(PathRecords, OnlyEchoMessagesShowIdAndSeq) {
     // Port unreachable: type 3 code 3, four unused bytes, then the offending packet.
     auto unreachable = ipv4_event(1, {3, 3, 0, 0, 0, 0, 0, 0, 0x45, 0, 0, 28});
     EXPECT_EQ(describe_packet(unreachable), "ICMP 192.0.2.2 -> 192.0.2.1 port unreachable");
@@ -139,7 +140,7 @@ TEST(PathOutput, OnlyEchoMessagesShowIdAndSeq) {
               "ICMPv6 2001:db8::1 -> 2001:db8::2 neighbour solicitation");
 }
 
-TEST(PathOutput, TcpFlagsInTheOrderFirewallStepsUse) {
+TEST(PathRecords, TcpFlagsInTheOrderFirewallStepsUse) {
     // FIN|PSH|ACK, then RST|ACK: SYN FIN RST PSH ACK URG ECE CWR is the one order.
     auto fin = ipv4_event(6, {0x1b, 0xbc, 0xa8, 0x8c, 0, 0, 0, 5, 0, 0, 0, 9, 0x50, 0x19});
     EXPECT_EQ(describe_packet(fin), "TCP 192.0.2.2:7100 -> 192.0.2.1:43148 FPA seq 5 ack 9");
