@@ -10,7 +10,7 @@
 
 #include "decode/drop_event.h"
 #include "decode/path_event.h"
-#include "decode/trace_step.h"
+#include "ftnettrace/firewall_step.h"
 #include "output/output_sink.h"
 #include "track/drop_summary.h"
 #include "track/lifecycle.h"

@@ -6,7 +6,7 @@
 #include <string>
 
 #include "decode/path_event.h"
-#include "decode/trace_step.h"
+#include "ftnettrace/firewall_step.h"
 
 namespace ftnt {
 

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "decode/path_event.h"
-#include "decode/trace_step.h"
+#include "ftnettrace/firewall_step.h"
 
 namespace ftnt {
 

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "decode/packet_headers.h"
-#include "decode/trace_step.h"
+#include "ftnettrace/firewall_step.h"
 #include "track/lifecycle.h"
 
 namespace ftnt {
