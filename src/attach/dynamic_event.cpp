@@ -53,7 +53,7 @@ void for_each_kprobe(const std::string& tracefs,
         if (ftnt_dynevent_names(*at, &group, &event, &address) != 0) continue;
         KprobeNames names{take_text(group), take_text(event), take_text(address)};
         // libtracefs 1.6.4 reads dynamic_events for kprobes and takes a uprobe's "p:" line for a
-        // kprobe (fixed after 1.7): a uprobe's address is "PATH:OFFSET".
+        // kprobe (fixed after 1.7, commit 78d8d2e): a uprobe's address is "PATH:OFFSET".
         if (names.address.find('/') != std::string::npos) continue;
         visit(*at, names);
     }
