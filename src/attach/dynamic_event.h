@@ -1,9 +1,12 @@
-// A kprobe or kretprobe event in the run's own group "ftnettrace_<pid>", written to
-// <tracefs>/kprobe_events and removed again by the destructor.
+// A kprobe or kretprobe event in the run's own group "ftnettrace_<pid>", made through
+// libtracefs' dynamic event API and removed again by the destructor.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
+
+struct tracefs_dynevent;
 
 namespace ftnt {
 
@@ -20,6 +23,14 @@ struct KprobeSpec {
 // The kprobe_events line of a spec: "p:GROUP/EVENT FUNCTION FETCHARGS" ("r:" for a return).
 std::string kprobe_definition(const std::string& group, const KprobeSpec& spec);
 
+// The kernel's reason in an error_log entry ("Invalid register name" out of
+// "[  12.3] trace_kprobe: error: Invalid register name\n  Command: ...\n   ^"), or "".
+std::string error_log_reason(const std::string& entry);
+
+struct DyneventDeleter {
+    void operator()(tracefs_dynevent* event) const;
+};
+
 class DynamicEvent {
   public:
     // Throws KernelError naming why the kernel refused (its error_log line when it has one).
@@ -34,14 +45,14 @@ class DynamicEvent {
     std::string definition() const;
 
   private:
-    std::string tracefs_;
     std::string group_;
     KprobeSpec spec_;
+    std::unique_ptr<tracefs_dynevent, DyneventDeleter> event_;
 };
 
-// Removes every event of a group (for --cleanup); returns how many were removed.
+// Removes every kprobe of a group (for --cleanup); returns how many were removed.
 int remove_dynamic_group(const std::string& tracefs, const std::string& group);
-// Groups named ftnettrace_<pid> present in kprobe_events.
+// Groups named ftnettrace_<pid> among the kernel's kprobes.
 std::vector<std::string> dynamic_groups(const std::string& tracefs);
 
 }  // namespace ftnt

@@ -100,6 +100,7 @@ int run_check_mode(const Options& o) {
     auto plan = plan_path(in);
     auto rows = feature_rows(features, tracefs.path(), reasons, offsets);
     add_drop_rows(rows, catalog, functions, reasons);
+    rows.push_back({"catalog", true, catalog.source()});
 
     if (o.output == OutputKind::Json) {
         std::string lines;

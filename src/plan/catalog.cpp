@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdlib>
 #include <regex>
 #include <set>
 #include <sstream>
@@ -11,6 +12,7 @@
 #include "core/regular_file.h"
 #include "core/shown_value.h"
 #include "core/text_file.h"
+#include "plan/builtin_catalog.h"
 
 namespace ftnt {
 namespace {
@@ -360,11 +362,27 @@ void Catalog::load_directory(const std::string& dir) {
             throw UsageError("cannot read catalog file " + path + ": " + error);
         load_text(text, path);
     }
+    add_source(dir);
+}
+
+void Catalog::load_builtin() {
+    auto files = builtin_catalog_files();
+    for (const auto& file : files)
+        load_text(std::string(file.text), "<built in>/" + std::string(file.name));
+    add_source("built in (" + std::to_string(files.size()) + " files)");
+}
+
+void Catalog::add_source(const std::string& source) {
+    source_ += (source_.empty() ? "" : ", ") + source;
 }
 
 Catalog Catalog::load(const std::string& extra_dir) {
     Catalog catalog;
-    catalog.load_directory(default_catalog_dir());
+    auto shipped = default_catalog_dir();
+    if (!std::getenv("FTNETTRACE_CATALOG") && !path_exists(shipped))
+        catalog.load_builtin();
+    else
+        catalog.load_directory(shipped);
     if (!extra_dir.empty()) catalog.load_directory(extra_dir);
     return catalog;
 }

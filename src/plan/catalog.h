@@ -42,18 +42,26 @@ struct CatalogEntry {
 
 class Catalog {
   public:
-    // The shipped catalog plus, when given, the user's --catalog directory.
+    // The shipped catalog plus, when given, the user's --catalog directory. The shipped part
+    // is $FTNETTRACE_CATALOG, else the directory default_catalog_dir() finds; when that does
+    // not exist (and the variable is not set), the copy built into the binary.
     static Catalog load(const std::string& extra_dir);
+    // The files of builtin_catalog.h, named "<built in>/NAME.def".
+    void load_builtin();
     // Loads every *.def file of the directory, in name order: regular files of at most
     // 1 MB. Throws UsageError naming file:line for a bad entry.
     void load_directory(const std::string& dir);
     void load_text(const std::string& text, const std::string& file_name);
     const std::vector<CatalogEntry>& entries() const { return entries_; }
+    // Where the entries came from: directories, or "built in (N files)", joined by ", ".
+    const std::string& source() const { return source_; }
     std::vector<const CatalogEntry*> with(const std::string& key, const std::string& value) const;
 
   private:
     void check_whole_entries(std::size_t first) const;
+    void add_source(const std::string& source);
     std::vector<CatalogEntry> entries_;
+    std::string source_;
 };
 
 // The `lifecycle` key's word ("free", "clone", "entry"; "" for none), as path planning keeps it.
