@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <map>
 
 #include "decode/address_namer.h"
 #include "decode/drop_reasons.h"
@@ -37,6 +38,9 @@ class PathPipeline : public RunStages {
     // little for their steps (the kernel log and the trace socket are read after the ring).
     void join_firewall_steps(netfilter::FirewallTrace& firewall, netfilter::StepOutput& alone);
 
+    // In-kernel following: the followed frees come from the instance's ring, not perf.
+    void read_followed_frees(InstanceRing& ring) { ring_ = &ring; }
+
     void on_record(const OwnedRecord& record) override;
     void after_read(bool last) override;
     void tick(double seconds) override;
@@ -51,6 +55,7 @@ class PathPipeline : public RunStages {
     bool limit_reached() const { return options_.count && shown_ >= options_.count; }
     void on_event(PathEvent event, const AttachedProbe& probe);
     void infer_reason(PathEvent& event);
+    void read_ring(bool last);
     void on_return(const PathEvent& event, const std::string& func, bool clones);
     void on_step(const netfilter::TraceStep& step);
     void release_waiting(bool all);
@@ -72,12 +77,16 @@ class PathPipeline : public RunStages {
     uint64_t shown_ = 0;
     double last_idle_flush_ = 0;
     static constexpr uint64_t kStepSettleNs = 300'000'000;
+    static constexpr uint64_t kRingHoldNs = 40'000'000;
     static constexpr uint64_t kUnjoinedAfterNs = 3'000'000'000ull;
     netfilter::FirewallTrace* firewall_ = nullptr;
     netfilter::StepOutput* steps_alone_ = nullptr;
     StepJoin join_;
     std::deque<Lifecycle> waiting_;
     uint64_t joined_steps_ = 0;
+    InstanceRing* ring_ = nullptr;
+    // Frees read from the ring wait until the perf rings have given every older record.
+    std::multimap<uint64_t, std::pair<PathEvent, const AttachedProbe*>> ring_waiting_;
 };
 
 }  // namespace ftnt
