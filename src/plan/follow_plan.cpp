@@ -56,6 +56,30 @@ bool add_free(const PathProbe& p, const FollowInput& in, FollowPlan& plan) {
     return true;
 }
 
+// skb_clone: its entry, for a marked skb, leaves the skb (and the mark's time, a bare $ts0
+// that is not read once: the original stays marked) in a per-CPU "cloning" table; its
+// return, matching that table (read once), fires "cloned" with both addresses, which user
+// space reads and whose own trigger marks the clone.
+void add_clone(const PathProbe& p, const FollowInput& in, FollowPlan& plan,
+               std::vector<FollowTrigger>& after_entries) {
+    if (p.tracepoint || !p.kretprobe) return;
+    std::string cloning = in.group + "_cloning", cloned = in.group + "_cloned";
+    plan.synthetics.push_back({cloning, "u64 skb; u64 ts0", ""});
+    plan.synthetics.push_back({cloned, "u64 skb; u64 clone", p.name});
+    plan.triggers.push_back(
+        {"synthetic", cloning, "hist:keys=common_cpu:orig=skb:p=common_timestamp"});
+    after_entries.push_back(
+        {in.group, p.kprobe.event,
+         "hist:keys=skb:onmatch(synthetic." + mark_name(in) + ").trace(" + cloning + ",skb,$ts0)"});
+    after_entries.push_back({in.group, p.kretprobe->event,
+                             "hist:keys=common_cpu:d=common_timestamp-$p:onmatch(synthetic." +
+                                 cloning + ").trace(" + cloned + ",$orig,ret)"});
+    after_entries.push_back({"synthetic", cloned,
+                             "hist:keys=common_cpu:t=common_timestamp:onchange($t).trace(" +
+                                 mark_name(in) + ",clone)"});
+    plan.in_kernel.insert(p.name);
+}
+
 }  // namespace
 
 FollowPlan plan_follow(const std::vector<PathProbe>& probes, const FollowInput& in) {
@@ -65,11 +89,16 @@ FollowPlan plan_follow(const std::vector<PathProbe>& probes, const FollowInput& 
     plan.triggers.push_back(
         {"synthetic", mark_name(in),
          "hist:keys=skb:ts0=common_timestamp.usecs:size=" + std::to_string(in.mark_entries)});
+    std::vector<FollowTrigger> clone_triggers;
+    for (const auto& p : probes)
+        if (p.lifecycle == "clone") add_clone(p, in, plan, clone_triggers);
     for (const auto& p : probes)
         if (is_entry(p)) plan.triggers.push_back(entry_trigger(p, in));
+    plan.triggers.insert(plan.triggers.end(), clone_triggers.begin(), clone_triggers.end());
+    bool frees = false;
     for (const auto& p : probes)
-        if (p.lifecycle == "free") add_free(p, in, plan);
-    if (plan.in_kernel.empty()) return {};
+        if (p.lifecycle == "free") frees = add_free(p, in, plan) || frees;
+    if (!frees) return {};  // nothing would end a followed packet in the kernel
     return plan;
 }
 

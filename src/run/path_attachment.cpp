@@ -37,6 +37,13 @@ void PathAttachment::attach(const PathProbe& probe, const std::string& extra_fil
         return;
     }
     auto filter = filters::all_of({probe.filter, extra_filter});
+    if (in_kernel && probe.kretprobe) {  // skb_clone: its return is followed in the kernel
+        try {
+            events_.push_back(std::make_unique<DynamicEvent>(tracefs_, group_, *probe.kretprobe));
+        } catch (const KernelError& error) {
+            skipped_.push_back(probe.name + " (return): " + error.what());
+        }
+    }
     if (in_kernel)
         in_kernel_.push_back({&probe, filter});
     else
@@ -53,6 +60,10 @@ void PathAttachment::attach_read_by_perf(const PathProbe& probe, const std::stri
     }
     add(probe, group_, probe.kprobe.event, filter, probe.name, false);
     if (!probe.kretprobe) return;
+    if (path_exists(tracefs_ + "/events/" + group_ + "/" + probe.kretprobe->event)) {
+        add(probe, group_, probe.kretprobe->event, "", probe.name, true);
+        return;
+    }
     try {
         events_.push_back(std::make_unique<DynamicEvent>(tracefs_, group_, *probe.kretprobe));
         add(probe, group_, probe.kretprobe->event, "", probe.name, true);
@@ -99,6 +110,10 @@ void PathAttachment::arm() {
         synthetics_[i]->enable_in(instance_.dir());
         AttachedProbe attached;
         attached.probe = probe;
+        if (tep_format_field* clone = tep_find_field(format, "clone")) {
+            attached.clone_offset = clone->offset;
+            attached.entry_func = probe->name;
+        }
         attached.decoder =
             std::make_unique<PathEventDecoder>(format, probe->name, filters::Layer::None,
                                                std::vector<std::string>{}, "free", probe->decode);

@@ -25,6 +25,7 @@ struct AttachedProbe {
     const PathProbe* probe = nullptr;
     std::unique_ptr<PathEventDecoder> decoder;
     std::string entry_func;  // for a kretprobe: the function it returns from
+    int clone_offset = -1;   // a followed clone's record: where its clone's address is
 };
 
 class PathAttachment {

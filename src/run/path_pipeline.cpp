@@ -98,6 +98,12 @@ void PathPipeline::read_ring(bool last) {
             ++events_seen_;
             PathEvent event;
             if (!probe->decoder->decode(record.raw, event)) return;
+            if (probe->clone_offset >= 0 &&
+                record.raw.size() >= static_cast<std::size_t>(probe->clone_offset) + 8) {
+                uint64_t clone = 0;
+                std::memcpy(&clone, record.raw.data() + probe->clone_offset, sizeof clone);
+                event.retval = static_cast<int64_t>(clone);
+            }
             event.time_ns = record.time;
             event.cpu = record.cpu;
             int32_t pid = 0;
@@ -113,6 +119,13 @@ void PathPipeline::read_ring(bool last) {
     while (!ring_waiting_.empty() && (last || ring_waiting_.begin()->first <= watermark)) {
         auto [event, probe] = std::move(ring_waiting_.begin()->second);
         ring_waiting_.erase(ring_waiting_.begin());
+        if (probe->clone_offset >= 0) {  // skb_clone of a followed skb: its entry, its return
+            PathEvent entry = event;
+            entry.retval.reset();
+            on_event(std::move(entry), *probe);
+            if (event.retval) on_return(event, probe->entry_func, true);
+            continue;
+        }
         on_event(std::move(event), *probe);
     }
 }

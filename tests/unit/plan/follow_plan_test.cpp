@@ -98,5 +98,40 @@ TEST(FollowPlan, AnEntryWithoutItsOwnFilterMarksEveryPacket) {
               "hist:keys=common_cpu:t=common_timestamp:onchange($t).trace(ftnettrace_42_mark,skb)");
 }
 
+TEST(FollowPlan, AClonedMarkedSkbMarksItsClone) {
+    auto clone = kprobe("skb_clone", "", "clone");
+    clone.kretprobe = KprobeSpec{"skb_clone_ret", "skb_clone", "ret=$retval:x64", true};
+    auto in = input();
+    in.extra_filter = "";
+    auto plan = plan_follow({kprobe("ip_rcv", "daddr == 1"), clone}, in);
+    EXPECT_TRUE(plan.empty());  // no free point: nothing would end the followed packet
+    plan = plan_follow({kprobe("ip_rcv", "daddr == 1"), clone, kprobe("kfree_skbmem", "", "free")},
+                       in);
+    ASSERT_EQ(plan.synthetics.size(), 4u);
+    EXPECT_EQ(plan.synthetics[1].name, "ftnettrace_42_cloning");
+    EXPECT_EQ(plan.synthetics[1].point, "");
+    EXPECT_EQ(plan.synthetics[2].name, "ftnettrace_42_cloned");
+    EXPECT_EQ(plan.synthetics[2].fields, "u64 skb; u64 clone");
+    EXPECT_EQ(plan.synthetics[2].point, "skb_clone");
+    std::vector<std::string> texts;
+    for (const auto& t : plan.triggers) texts.push_back(t.system + ":" + t.event + " " + t.text);
+    std::vector<std::string> expected = {
+        "synthetic:ftnettrace_42_mark hist:keys=skb:ts0=common_timestamp.usecs:size=4096",
+        "synthetic:ftnettrace_42_cloning hist:keys=common_cpu:orig=skb:p=common_timestamp",
+        "ftnettrace_42:ip_rcv hist:keys=common_cpu:t=common_timestamp:onchange($t).trace("
+        "ftnettrace_42_mark,skb) if daddr == 1",
+        "ftnettrace_42:skb_clone hist:keys=skb:onmatch(synthetic.ftnettrace_42_mark).trace("
+        "ftnettrace_42_cloning,skb,$ts0)",
+        "ftnettrace_42:skb_clone_ret hist:keys=common_cpu:d=common_timestamp-$p:onmatch("
+        "synthetic.ftnettrace_42_cloning).trace(ftnettrace_42_cloned,$orig,ret)",
+        "synthetic:ftnettrace_42_cloned hist:keys=common_cpu:t=common_timestamp:onchange($t)."
+        "trace(ftnettrace_42_mark,clone)",
+        "ftnettrace_42:kfree_skbmem hist:keys=skb:age=common_timestamp.usecs-$ts0:size=4096:"
+        "onmatch(synthetic.ftnettrace_42_mark).trace(ftnettrace_42_free_kfree_skbmem,skb,$age)",
+    };
+    EXPECT_EQ(texts, expected);
+    EXPECT_EQ(plan.in_kernel, (std::set<std::string>{"skb_clone", "kfree_skbmem"}));
+}
+
 }  // namespace
 }  // namespace ftnt
