@@ -28,6 +28,9 @@ TracefsFeatures parse_tracefs_readme(const std::string& readme) {
     f.fetch_strings = has(readme, "string");
     f.btf_args = has(readme, "$arg*") || has(readme, "<argname>");
     f.error_log = has(readme, "error_log");
+    f.hist_follow = f.hist_triggers && has(readme, "onchange(var)") &&
+                    has(readme, "trace(<synthetic_event>,param list)") &&
+                    has(readme, "synthetic_events");
     return f;
 }
 
@@ -37,6 +40,7 @@ TracefsFeatures read_tracefs_features(const std::string& tracefs) {
     f.instances = path_exists(tracefs + "/instances");
     f.kprobe_events = f.kprobe_events && path_exists(tracefs + "/kprobe_events");
     f.error_log = path_exists(tracefs + "/error_log");
+    f.hist_follow = f.hist_follow && path_exists(tracefs + "/synthetic_events");
     return f;
 }
 

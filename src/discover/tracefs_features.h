@@ -19,6 +19,9 @@ struct TracefsFeatures {
     bool fetch_strings = false;  // string/ustring
     bool btf_args = false;       // BTF-named probe arguments (6.5+)
     bool error_log = false;
+    // Synthetic events raised by onchange()/onmatch() trace() actions: in-kernel following of
+    // a filtered packet to its free (not in Debian's 5.10: no CONFIG_SYNTH_EVENTS).
+    bool hist_follow = false;
 };
 
 // README is the text of <tracefs>/README; it lists the syntax the kernel accepts.

@@ -7,6 +7,8 @@
 #include <string>
 
 #include "attach/dynamic_event.h"
+#include "attach/hist_trigger.h"
+#include "attach/synthetic_event.h"
 #include "attach/trace_instance.h"
 #include "cli/values.h"
 #include "core/errors.h"
@@ -79,9 +81,48 @@ void remove_stale_probe_groups(const std::string& tracefs, CleanupCounts& counts
     }
 }
 
+// "ftnettrace_1234_mark" -> 1234.
+std::optional<int> synthetic_owner(const std::string& name) {
+    auto end = name.find('_', std::string(kDynamicGroupPrefix).size());
+    return owner_pid(name.substr(0, end), kDynamicGroupPrefix);
+}
+
+// In-kernel following (hist triggers, synthetic events) of a killed run: the triggers refer
+// to the synthetic events, which cannot go while enabled or referred to (EBUSY), and the
+// instance cannot go while they hold it.
+void remove_stale_following(const std::string& tracefs, CleanupCounts& counts) {
+    std::vector<std::string> dead_instances;
+    for (const auto& name : list_directory(tracefs + "/instances")) {
+        auto pid = owner_pid(name, kInstancePrefix);
+        if (!pid || !owner_dead(*pid)) continue;
+        dead_instances.push_back(tracefs + "/instances/" + name);
+        if (int removed = remove_instance_triggers(dead_instances.back())) {
+            std::cout << "removed " << removed << " hist triggers in tracefs instance " << name
+                      << "\n";
+            counts.removed += removed;
+        }
+    }
+    if (!path_exists(tracefs + "/synthetic_events")) return;
+    for (const auto& name : synthetic_events_named(tracefs, kDynamicGroupPrefix)) {
+        auto pid = synthetic_owner(name);
+        if (!pid || !owner_dead(*pid)) continue;
+        for (const auto& dir : dead_instances)
+            if (path_exists(dir + "/events/synthetic/" + name + "/enable"))
+                write_text_file(dir + "/events/synthetic/" + name + "/enable", "0\n");
+        if (remove_synthetic_event(tracefs, name) == 0) {
+            std::cout << "removed synthetic event " << name << "\n";
+            ++counts.removed;
+        } else {
+            std::cout << "could not remove synthetic event " << name << "\n";
+            ++counts.failures;
+        }
+    }
+}
+
 void sweep_tracefs(CleanupCounts& counts) {
     // Mounted as a run mounts it: an instance does not go away with the mount.
     TracefsMount tracefs;
+    remove_stale_following(tracefs.path(), counts);
     remove_stale_instances(tracefs.path(), counts);
     if (path_exists(tracefs.path() + "/kprobe_events"))
         remove_stale_probe_groups(tracefs.path(), counts);

@@ -1,5 +1,6 @@
 #include "modes/path_mode.h"
 
+#include <event-parse.h>
 #include <unistd.h>
 
 #include <iomanip>
@@ -20,6 +21,7 @@
 #include "netfilter/namespace.h"
 #include "netfilter/run_state.h"
 #include "plan/drop_locations.h"
+#include "plan/follow_plan.h"
 #include "plan/kernel_filter.h"
 #include "plan/stack_points.h"
 #include "plan/user_filter.h"
@@ -27,6 +29,10 @@
 
 namespace ftnt {
 namespace {
+
+// The mark table's size: skb addresses followed in the kernel (addresses recycle, so this
+// bounds the distinct addresses of followed packets during the run).
+constexpr std::size_t kFollowEntries = 32768;
 
 std::string join(const std::vector<std::string>& items, const char* separator) {
     std::string out;
@@ -77,11 +83,16 @@ UserChecks user_checks_of(const Options& o) {
 }
 
 void say_end(const Options& o, const PathPipeline& pipeline, const OutputSink& sink,
-             const PerfReader& reader, double seconds,
+             PathAttachment& attachment, double seconds,
              const std::optional<netfilter::FirewallTrace>& firewall) {
+    uint64_t lost = attachment.reader().lost_total();
+    if (attachment.ring()) lost += attachment.ring()->lost_total();
     std::cerr << "ftnettrace: " << pipeline.events_seen() << " events seen, " << sink.shown()
-              << (o.basic ? " events" : " packets") << " shown, " << reader.lost_total()
-              << " lost, " << std::fixed << std::setprecision(2) << seconds << " s\n";
+              << (o.basic ? " events" : " packets") << " shown, " << lost << " lost, " << std::fixed
+              << std::setprecision(2) << seconds << " s\n";
+    if (auto dropped = attachment.follow_dropped())
+        std::cerr << "ftnettrace: " << dropped << " packets not followed to their free in the "
+                  << "kernel (its tables of " << kFollowEntries << " skbs were full)\n";
     if (!firewall) return;
     auto c = firewall->counts();
     std::cerr << "ftnettrace: " << c.steps << " firewall steps (" << pipeline.joined_steps()
@@ -89,6 +100,30 @@ void say_end(const Options& o, const PathPipeline& pipeline, const OutputSink& s
               << " kernel log records lost, " << c.netlink_overruns << " trace socket overruns, "
               << c.foreign_trace_lines << " TRACE lines of other namespaces dropped, " << c.rules
               << " rules and " << c.tables << " tables removed\n";
+}
+
+FollowPlan follow_plan_of(const TracefsFeatures& features, const PathPlan& plan,
+                          const std::string& group, const std::string& extra,
+                          tep_event* kfree_skb) {
+    if (!features.hist_follow) return {};
+    FollowInput in;
+    in.group = group;
+    in.extra_filter = extra;
+    in.mark_entries = kFollowEntries;
+    in.kfree_skb_reason = kfree_skb && tep_find_field(kfree_skb, "reason");
+    return plan_follow(plan.probes, in);
+}
+
+void say_following(const TracefsFeatures& features, const PathPlan& plan,
+                   const std::string& refused, bool unfiltered) {
+    if (!plan.kprobes || unfiltered) return;
+    if (!features.hist_follow)
+        std::cerr << "ftnettrace: this kernel has no hist triggers or synthetic events "
+                     "(CONFIG_HIST_TRIGGERS, CONFIG_SYNTH_EVENTS): the frees of every packet "
+                     "reach user space, which keeps those of the filtered ones\n";
+    else if (!refused.empty())
+        std::cerr << "ftnettrace: following filtered packets to their free in the kernel: "
+                  << refused << "; the frees of every packet are read instead\n";
 }
 
 }  // namespace
@@ -143,8 +178,11 @@ int run_path_mode(const Options& o) {
     netfilter::RunState run_state(static_cast<int>(::getpid()));
     TraceInstance instance(tracefs.path(), instance_name_for_pid(::getpid()));
     PathAttachment attachment(tracefs.path(), group, instance, formats, RingOptions{o.ring_pages});
+    if (plan.kprobes)
+        attachment.follow_in_kernel(follow_plan_of(features, plan, group, extra, kfree_skb));
     for (const auto& probe : plan.probes)
         attachment.attach(probe, probe.tracepoint ? "" : probe.socket_only ? socket_extra : extra);
+    say_following(features, plan, attachment.arm_following(), filter.empty());
     if (plan.kprobes)
         for (const auto& line : plan.skipped) std::cerr << "ftnettrace: skipped " << line << "\n";
     for (const auto& line : attachment.skipped())
@@ -164,6 +202,7 @@ int run_path_mode(const Options& o) {
     if (!reasons.available())
         pipeline.infer_reasons_from(InferredReasons(drop_location_reasons(catalog)));
     pipeline.read_keys(PathKeys::from_catalog(catalog));
+    if (attachment.ring()) pipeline.read_followed_frees(*attachment.ring());
 
     // read
     RunLoop loop(stop, sink, {o.duration_seconds});
@@ -181,7 +220,7 @@ int run_path_mode(const Options& o) {
     loop.run(&attachment.reader(), {}, pipeline);
     auto end = finish_output(sink);
     for (const auto& note : end.notes) std::cerr << "ftnettrace: " << note << "\n";
-    say_end(o, pipeline, sink, attachment.reader(), loop.seconds(), firewall);
+    say_end(o, pipeline, sink, attachment, loop.seconds(), firewall);
     return end.exit_code;
 }
 

@@ -9,10 +9,14 @@
 #include <vector>
 
 #include "attach/dynamic_event.h"
+#include "attach/hist_trigger.h"
+#include "attach/synthetic_event.h"
 #include "attach/trace_instance.h"
 #include "decode/event_formats.h"
 #include "decode/path_event.h"
+#include "plan/follow_plan.h"
 #include "plan/path_plan.h"
+#include "read/instance_ring.h"
 #include "read/perf_reader.h"
 
 namespace ftnt {
@@ -21,12 +25,29 @@ struct AttachedProbe {
     const PathProbe* probe = nullptr;
     std::unique_ptr<PathEventDecoder> decoder;
     std::string entry_func;  // for a kretprobe: the function it returns from
+    int clone_offset = -1;   // a followed clone's record: where its clone's address is
 };
 
 class PathAttachment {
   public:
     PathAttachment(const std::string& tracefs, const std::string& group, TraceInstance& instance,
                    EventFormats& formats, RingOptions rings);
+    // Triggers first, then synthetic events, then (members) perf events and kprobes.
+    ~PathAttachment();
+    PathAttachment(const PathAttachment&) = delete;
+    PathAttachment& operator=(const PathAttachment&) = delete;
+
+    // Before attach(): the points of `plan.in_kernel` are then probed but not read with perf.
+    void follow_in_kernel(FollowPlan plan) { follow_ = std::move(plan); }
+    // After attach(): the synthetic events and triggers of the follow plan. When the kernel
+    // refuses one, everything of it is undone, its points are read with perf as without a
+    // plan, and the kernel's reason is returned ("" when armed).
+    std::string arm_following();
+    // The followed frees' ring (null without following) and the decoder of its events.
+    InstanceRing* ring() { return ring_.get(); }
+    const AttachedProbe* find_followed(uint16_t common_type) const;
+    // Entries the follow tables could not take: packets not followed to their free.
+    unsigned long long follow_dropped() const;
 
     // Skipped (and said in skipped()) when the kernel refuses the probe; a refused filter
     // throws.
@@ -42,6 +63,10 @@ class PathAttachment {
     void add(const PathProbe& probe, const std::string& system, const std::string& event,
              const std::string& filter, const std::string& func, bool is_return);
 
+    void attach_read_by_perf(const PathProbe& probe, const std::string& filter);
+    void arm();
+    void disarm();
+
     std::string tracefs_, group_;
     TraceInstance& instance_;
     EventFormats& formats_;
@@ -51,6 +76,12 @@ class PathAttachment {
     PerfReader reader_;
     std::map<uint64_t, AttachedProbe> by_id_;
     std::vector<std::string> skipped_;
+    FollowPlan follow_;
+    std::vector<std::pair<const PathProbe*, std::string>> in_kernel_;  // probe, its filter
+    std::vector<std::unique_ptr<SyntheticEvent>> synthetics_;
+    std::vector<std::unique_ptr<HistTrigger>> triggers_;
+    std::unique_ptr<InstanceRing> ring_;
+    std::map<uint16_t, AttachedProbe> followed_by_type_;
 };
 
 }  // namespace ftnt

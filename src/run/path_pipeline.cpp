@@ -1,5 +1,7 @@
 #include "run/path_pipeline.h"
 
+#include <cstring>
+
 #include "core/monotonic_clock.h"
 #include "track/nft_drop.h"
 #include "track/side_band.h"
@@ -70,11 +72,55 @@ void PathPipeline::on_event(PathEvent event, const AttachedProbe& probe) {
 }
 
 void PathPipeline::after_read(bool last) {
+    if (ring_) read_ring(last);
     if (last) tracker_.flush_all();
     if (!firewall_) return;
     firewall_->drain([this](const netfilter::TraceStep& step) { on_step(step); },
                      [this](const netfilter::InvalidEvent& event) { output_.invalid(event); });
     release_waiting(last);
+}
+
+void PathPipeline::read_ring(bool last) {
+    uint64_t now = monotonic_now_ns();
+    ring_->read(
+        [this](RingEvent& record) {
+            if (record.raw.size() < 8) return;
+            uint16_t type = static_cast<uint16_t>(record.raw[0] | record.raw[1] << 8);
+            const AttachedProbe* probe = attachment_.find_followed(type);
+            if (!probe) return;
+            ++events_seen_;
+            PathEvent event;
+            if (!probe->decoder->decode(record.raw, event)) return;
+            if (probe->clone_offset >= 0 &&
+                record.raw.size() >= static_cast<std::size_t>(probe->clone_offset) + 8) {
+                uint64_t clone = 0;
+                std::memcpy(&clone, record.raw.data() + probe->clone_offset, sizeof clone);
+                event.retval = static_cast<int64_t>(clone);
+            }
+            event.time_ns = record.time;
+            event.cpu = record.cpu;
+            int32_t pid = 0;
+            std::memcpy(&pid, record.raw.data() + 4, sizeof pid);
+            event.pid = event.tid = static_cast<uint32_t>(pid);
+            ring_waiting_.emplace(event.time_ns, std::make_pair(std::move(event), probe));
+        },
+        [this, now](int cpu, uint64_t lost) {
+            output_.lost(static_cast<uint32_t>(cpu), lost, now);
+        });
+    // Twice the perf reorder window: the perf records up to then are out already.
+    uint64_t watermark = now > kRingHoldNs ? now - kRingHoldNs : 0;
+    while (!ring_waiting_.empty() && (last || ring_waiting_.begin()->first <= watermark)) {
+        auto [event, probe] = std::move(ring_waiting_.begin()->second);
+        ring_waiting_.erase(ring_waiting_.begin());
+        if (probe->clone_offset >= 0) {  // skb_clone of a followed skb: its entry, its return
+            PathEvent entry = event;
+            entry.retval.reset();
+            on_event(std::move(entry), *probe);
+            if (event.retval) on_return(event, probe->entry_func, true);
+            continue;
+        }
+        on_event(std::move(event), *probe);
+    }
 }
 
 void PathPipeline::tick(double seconds) {

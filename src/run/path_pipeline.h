@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <map>
 
 #include "decode/address_namer.h"
 #include "decode/drop_reasons.h"
@@ -41,6 +42,9 @@ class PathPipeline : public RunStages {
     // Steps of no packet are shown on their own.
     void join_firewall_steps(netfilter::FirewallTrace& firewall) { firewall_ = &firewall; }
 
+    // In-kernel following: the followed frees come from the instance's ring, not perf.
+    void read_followed_frees(InstanceRing& ring) { ring_ = &ring; }
+
     void on_record(const OwnedRecord& record) override;
     void after_read(bool last) override;
     void tick(double seconds) override;
@@ -55,6 +59,7 @@ class PathPipeline : public RunStages {
     bool limit_reached() const { return options_.count && shown_ >= options_.count; }
     void on_event(PathEvent event, const AttachedProbe& probe);
     void infer_reason(PathEvent& event);
+    void read_ring(bool last);
     void on_return(const PathEvent& event, const std::string& func, bool clones);
     void on_step(const netfilter::TraceStep& step);
     void release_waiting(bool all);
@@ -77,11 +82,15 @@ class PathPipeline : public RunStages {
     uint64_t shown_ = 0;
     double last_idle_flush_ = 0;
     static constexpr uint64_t kStepSettleNs = 300'000'000;
+    static constexpr uint64_t kRingHoldNs = 40'000'000;
     static constexpr uint64_t kUnjoinedAfterNs = 3'000'000'000ull;
     netfilter::FirewallTrace* firewall_ = nullptr;
     StepJoin join_;
     std::deque<Lifecycle> waiting_;
     uint64_t joined_steps_ = 0;
+    InstanceRing* ring_ = nullptr;
+    // Frees read from the ring wait until the perf rings have given every older record.
+    std::multimap<uint64_t, std::pair<PathEvent, const AttachedProbe*>> ring_waiting_;
 };
 
 }  // namespace ftnt

@@ -25,5 +25,14 @@ TEST(TracefsFeatures, DebianGuestKernelHasKprobesAndHistTriggers) {
     EXPECT_FALSE(f.btf_args);
 }
 
+// Recorded READMEs (kernel-*/tracefs_README, see their README.md): 6.1 and 6.12 raise
+// synthetic events from onchange()/trace(); Debian's 5.10 is built without hist triggers.
+TEST(TracefsFeatures, HistFollowingOn61And612NotOn510OrHost) {
+    EXPECT_TRUE(parse_tracefs_readme(test::fixture("kernel-6.1/tracefs_README")).hist_follow);
+    EXPECT_TRUE(parse_tracefs_readme(test::fixture("kernel-6.12/tracefs_README")).hist_follow);
+    EXPECT_FALSE(parse_tracefs_readme(test::fixture("kernel-5.10/tracefs_README")).hist_follow);
+    EXPECT_FALSE(parse_tracefs_readme(test::fixture("kernel-6.18/tracefs_README")).hist_follow);
+}
+
 }  // namespace
 }  // namespace ftnt
