@@ -54,6 +54,7 @@ const std::map<std::string, OptionModes>& table() {
         {"--basic", {kPathLike}},
         {"--detail", {kPathLike}},
         {"--ret", {kPathLike}},
+        {"--follow-in-kernel", {kPathLike}},
         {"--hooks", {kPathLike}},
         {"--trace-stack", {kPathLike}},
         {"--min-latency", {kPathLike}},

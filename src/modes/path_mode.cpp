@@ -178,11 +178,12 @@ int run_path_mode(const Options& o) {
     netfilter::RunState run_state(static_cast<int>(::getpid()));
     TraceInstance instance(tracefs.path(), instance_name_for_pid(::getpid()));
     PathAttachment attachment(tracefs.path(), group, instance, formats, RingOptions{o.ring_pages});
-    if (plan.kprobes)
+    if (plan.kprobes && o.follow_in_kernel)
         attachment.follow_in_kernel(follow_plan_of(features, plan, group, extra, kfree_skb));
     for (const auto& probe : plan.probes)
         attachment.attach(probe, probe.tracepoint ? "" : probe.socket_only ? socket_extra : extra);
-    say_following(features, plan, attachment.arm_following(), filter.empty());
+    say_following(features, plan, attachment.arm_following(),
+                  filter.empty() || !o.follow_in_kernel);
     if (plan.kprobes)
         for (const auto& line : plan.skipped) std::cerr << "ftnettrace: skipped " << line << "\n";
     for (const auto& line : attachment.skipped())

@@ -61,7 +61,8 @@ std::set<std::string> free_points() {
 
 TEST_F(PathGuest, FilterMatchingNothingSendsNoEventDuringATcpStream) {
     NetnsPair ns("hfnone");
-    auto objects = run({"-s", "198.51.100.1"}, [&] { stream(ns, 7231, 4 << 20); });
+    auto objects =
+        run({"--follow-in-kernel", "-s", "198.51.100.1"}, [&] { stream(ns, 7231, 4 << 20); });
     EXPECT_TRUE(packets(objects).empty()) << dump(objects);
     long seen = events_seen(stderr_);
     if (kernel_follows()) {
@@ -76,8 +77,8 @@ TEST_F(PathGuest, FilterMatchingNothingSendsNoEventDuringATcpStream) {
 
 TEST_F(PathGuest, FilterMatchingAStreamEndsEveryBlockAtItsFree) {
     NetnsPair ns("hfmatch");
-    auto objects =
-        run({"-s", NetnsPair::kAddrA, "-D", "7232"}, [&] { stream(ns, 7232, 256 << 10); });
+    auto objects = run({"--follow-in-kernel", "-s", NetnsPair::kAddrA, "-D", "7232"},
+                       [&] { stream(ns, 7232, 256 << 10); });
     auto shown = packets(objects);
     ASSERT_GT(shown.size(), 3u) << stderr_;
     auto frees = free_points();
@@ -107,7 +108,7 @@ TEST_F(PathGuest, FilterMatchingAStreamEndsEveryBlockAtItsFree) {
 
 TEST_F(PathGuest, CleanupAfterSigkillRemovesTriggersAndSyntheticEvents) {
     if (!kernel_follows()) GTEST_SKIP() << "no synthetic events in this kernel";
-    ToolRun tool({"-s", "198.51.100.1", "-o", "json"});
+    ToolRun tool({"--follow-in-kernel", "-s", "198.51.100.1", "-o", "json"});
     ASSERT_TRUE(tool.wait_ready(kAttachSeconds)) << tool.stderr_text();
     std::string prefix = "ftnettrace_" + std::to_string(tool.pid()) + "_";
     auto synthetic = shell_output("cat " + tracefs_file("synthetic_events"));
