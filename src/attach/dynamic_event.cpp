@@ -103,11 +103,6 @@ DynamicEvent::~DynamicEvent() {
     if (event_) ftnt_dynevent_destroy(event_.get());
 }
 
-std::string kprobe_definition(const std::string& group, const KprobeSpec& spec) {
-    return std::string(spec.is_return ? "r" : "p") + ":" + group + "/" + spec.event + " " +
-           spec.function + (spec.fetchargs.empty() ? "" : " " + spec.fetchargs);
-}
-
 std::string DynamicEvent::definition() const {
     return kprobe_definition(group_, spec_);
 }

@@ -6,22 +6,14 @@
 #include <string>
 #include <vector>
 
+#include "plan/kprobe_spec.h"
+
 struct tracefs_dynevent;
 
 namespace ftnt {
 
 std::string dynamic_group_for_pid(int pid);
 constexpr const char* kDynamicGroupPrefix = "ftnettrace_";
-
-struct KprobeSpec {
-    std::string event;      // name inside the group
-    std::string function;   // probed symbol, optionally "+offset"
-    std::string fetchargs;  // "skb=$arg1:x64 len=+112($arg1):u32 ..."
-    bool is_return = false;
-};
-
-// The kprobe_events line of a spec: "p:GROUP/EVENT FUNCTION FETCHARGS" ("r:" for a return).
-std::string kprobe_definition(const std::string& group, const KprobeSpec& spec);
 
 // The kernel's reason in an error_log entry ("Invalid register name" out of
 // "[  12.3] trace_kprobe: error: Invalid register name\n  Command: ...\n   ^"), or "".

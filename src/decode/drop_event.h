@@ -7,8 +7,8 @@
 #include <vector>
 
 #include "decode/drop_point.h"
-#include "decode/event_formats.h"
 #include "decode/packet_tuple.h"
+#include "discover/event_formats.h"
 
 namespace ftnt {
 

@@ -9,8 +9,8 @@
 #include <span>
 #include <string>
 
-#include "decode/event_formats.h"
 #include "decode/packet_tuple.h"
+#include "discover/event_formats.h"
 
 namespace ftnt {
 

@@ -9,10 +9,10 @@
 #include <vector>
 
 #include "core/point_keys.h"
-#include "decode/drop_reasons.h"
-#include "decode/event_formats.h"
 #include "decode/packet_headers.h"
 #include "decode/tuple_source.h"
+#include "discover/drop_reasons.h"
+#include "discover/event_formats.h"
 #include "ftnettrace/probe_filter.h"
 
 namespace ftnt {

@@ -7,8 +7,9 @@
 #include <span>
 #include <string>
 
-#include "decode/event_formats.h"
 #include "decode/packet_tuple.h"
+#include "discover/event_formats.h"
+#include "plan/tuple_source_spec.h"
 
 namespace ftnt {
 
@@ -31,16 +32,6 @@ class TracepointAddresses {
 
   private:
     FieldRef saddr_, daddr_, saddr_v6_, daddr_v6_, sport_, dport_, family_;
-};
-
-// What a catalog line with join=drop says about its tracepoint.
-struct TupleSourceSpec {
-    std::string name;                  // "tcp:tcp_send_reset"
-    std::string where;                 // "file.def:12", named in errors
-    std::string skb = "skbaddr";       // skb=: the field with the skb's address
-    std::string addresses = "packet";  // addresses=: packet, or reply (the packet answered)
-    std::string l4;                    // l4=: the transport, "" when the event does not say
-    std::string require;               // require=: a field that must be non-zero, or ""
 };
 
 class TupleSource {

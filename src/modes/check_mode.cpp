@@ -5,9 +5,9 @@
 
 #include "core/errors.h"
 #include "core/text_file.h"
-#include "decode/drop_reasons.h"
-#include "decode/event_formats.h"
 #include "decode/inferred_reason.h"
+#include "discover/drop_reasons.h"
+#include "discover/event_formats.h"
 #include "discover/kernel_env.h"
 #include "discover/kernel_types.h"
 #include "discover/tracefs_features.h"

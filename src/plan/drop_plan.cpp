@@ -105,7 +105,8 @@ DropPlan plan_drop(const DropRunOptions& options, const std::string& tracefs,
     for (const auto* entry : catalog.with("join", "drop")) {
         tep_event* event = formats.load(tracefs, entry->system(), entry->event());
         if (!event) continue;
-        plan.join_sources.emplace_back(tuple_source_spec(*entry), event);
+        plan.join_specs.push_back(tuple_source_spec(*entry));
+        plan.join_events.push_back(event);
         plan.joins.push_back({entry->system(), entry->event(),
                               read_tracepoint_id(tracefs, entry->system(), entry->event()), "",
                               false});
@@ -115,7 +116,8 @@ DropPlan plan_drop(const DropRunOptions& options, const std::string& tracefs,
         !options.summary || !plan.protocols.transports.empty() || !plan.tuple_filter.empty();
     if (!plan.tuples_wanted) {
         plan.joins.clear();
-        plan.join_sources.clear();
+        plan.join_specs.clear();
+        plan.join_events.clear();
         return plan;
     }
     if (!plan.tuple_filter.empty())
@@ -133,7 +135,8 @@ DropPlan plan_drop(const DropRunOptions& options, const std::string& tracefs,
 
 void use_drop_point(DropPlan& plan, const std::string& function) {
     plan.joins.clear();
-    plan.join_sources.clear();
+    plan.join_specs.clear();
+    plan.join_events.clear();
     for (auto& line : plan.notices)
         if (line.starts_with("tuples: "))
             line = "tuples: read where the packet is dropped, by a kprobe on " + function +

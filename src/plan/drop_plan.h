@@ -8,13 +8,15 @@
 #include <vector>
 
 #include "core/packet_tuple.h"
-#include "decode/drop_reasons.h"
-#include "decode/event_formats.h"
-#include "decode/tuple_source.h"
+#include "discover/drop_reasons.h"
+#include "discover/event_formats.h"
 #include "ftnettrace/packet_filter.h"
 #include "plan/catalog.h"
 #include "plan/drop_options.h"
-#include "read/perf_reader.h"
+#include "plan/tracepoint_request.h"
+#include "plan/tuple_source_spec.h"
+
+struct tep_event;
 
 namespace ftnt {
 
@@ -27,9 +29,10 @@ struct ProtocolSelection {
 };
 
 struct DropPlan {
-    TracepointRequest drop;                 // skb:kfree_skb with its filter
-    std::vector<TracepointRequest> joins;   // tracepoints that name the skb's tuple
-    std::vector<TupleSource> join_sources;  // decoders, same order as joins
+    TracepointRequest drop;                   // skb:kfree_skb with its filter
+    std::vector<TracepointRequest> joins;     // tracepoints that name the skb's tuple
+    std::vector<TupleSourceSpec> join_specs;  // what each join names, same order as joins
+    std::vector<tep_event*> join_events;      // their formats, same order
     ProtocolSelection protocols;
     filters::PacketFilter tuple_filter;  // -s -d --addr -S -D -P, checked on the joined tuple
     std::vector<std::string> notices;    // one line each, printed at start

@@ -5,10 +5,10 @@
 #include <optional>
 #include <string>
 
-#include "attach/dynamic_event.h"
-#include "decode/drop_reasons.h"
+#include "discover/drop_reasons.h"
 #include "discover/kernel_types.h"
 #include "plan/drop_options.h"
+#include "plan/kprobe_spec.h"
 #include "plan/path_plan.h"
 
 namespace ftnt {

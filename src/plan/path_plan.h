@@ -7,11 +7,11 @@
 #include <string>
 #include <vector>
 
-#include "attach/dynamic_event.h"
 #include "discover/kernel_types.h"
 #include "discover/tracefs_features.h"
 #include "ftnettrace/packet_filter.h"
 #include "plan/catalog.h"
+#include "plan/kprobe_spec.h"
 #include "plan/skb_layout.h"
 
 namespace ftnt {

@@ -10,18 +10,11 @@
 #include "attach/perf_event.h"
 #include "core/monotonic_clock.h"
 #include "core/unique_fd.h"
+#include "plan/tracepoint_request.h"
 #include "read/perf_ring.h"
 #include "read/record_merger.h"
 
 namespace ftnt {
-
-struct TracepointRequest {
-    std::string system;
-    std::string name;
-    uint64_t tracepoint_id = 0;
-    std::string filter;  // ftrace filter syntax, "" for none
-    bool callchain = false;
-};
 
 struct RingOptions {
     std::size_t data_pages = 1024;  // per CPU, a power of two (4 MiB with 4 KiB pages)

@@ -7,8 +7,8 @@
 
 #include "attach/dynamic_event.h"
 #include "attach/trace_instance.h"
-#include "decode/drop_reasons.h"
-#include "decode/event_formats.h"
+#include "discover/drop_reasons.h"
+#include "discover/event_formats.h"
 #include "discover/tracefs_features.h"
 #include "plan/drop_options.h"
 #include "read/perf_reader.h"

@@ -1,5 +1,6 @@
 #include "run/drop_pipeline.h"
 
+#include "attach/perf_event.h"
 #include "core/errors.h"
 #include "core/monotonic_clock.h"
 #include "plan/drop_point_plan.h"
@@ -21,11 +22,14 @@ DropPipeline::DropPipeline(DropPipelineOptions options, const DropPlan& plan,
       counters_(std::move(counters)),
       point_(attachment.point) {
     if (point_.format) point_decoder_.emplace(point_.format, kDropWindowBefore);
+    // Throws UsageError naming the catalog line when this kernel's event lacks a field.
+    for (std::size_t i = 0; i < plan_.join_specs.size(); ++i)
+        join_sources_.emplace_back(plan_.join_specs[i], plan_.join_events[i]);
 }
 
 void DropPipeline::on_record(const OwnedRecord& record) {
     std::span<const uint8_t> bytes(record.bytes);
-    if (handle_side_band(bytes, comms_, [&](const LostRecord& lost) {
+    if (handle_side_band(bytes, default_sample_type(), comms_, [&](const LostRecord& lost) {
             output_.lost(lost.cpu, lost.lost, lost.time);
         }))
         return;
@@ -66,7 +70,7 @@ DropSummary DropPipeline::summary() const {
 void DropPipeline::on_join(const TracepointRequest& request, const Sample& sample) {
     for (std::size_t i = 0; i < plan_.joins.size(); ++i) {
         if (plan_.joins[i].tracepoint_id != request.tracepoint_id) continue;
-        if (auto found = plan_.join_sources[i].decode(sample.raw))
+        if (auto found = join_sources_[i].decode(sample.raw))
             joins_.remember(found->skb, sample.time, found->tuple);
     }
 }

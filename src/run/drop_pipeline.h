@@ -8,8 +8,9 @@
 #include "decode/address_namer.h"
 #include "decode/drop_event.h"
 #include "decode/drop_point.h"
-#include "decode/drop_reasons.h"
 #include "decode/inferred_reason.h"
+#include "decode/tuple_source.h"
+#include "discover/drop_reasons.h"
 #include "output/output.h"
 #include "plan/drop_plan.h"
 #include "read/perf_record.h"
@@ -58,6 +59,7 @@ class DropPipeline : public RunStages {
 
     DropPipelineOptions options_;
     const DropPlan& plan_;
+    std::vector<TupleSource> join_sources_;  // decoders of plan_.joins, same order
     const DropReasonTable& reasons_;
     DropDecoder decoder_;
     AddressNamer& namer_;

@@ -2,6 +2,7 @@
 
 #include <cstring>
 
+#include "attach/perf_event.h"
 #include "core/monotonic_clock.h"
 #include "track/nft_drop.h"
 #include "track/side_band.h"
@@ -21,7 +22,7 @@ PathPipeline::PathPipeline(PathPipelineOptions options, const PathMatch& match,
 
 void PathPipeline::on_record(const OwnedRecord& record) {
     std::span<const uint8_t> bytes(record.bytes);
-    if (handle_side_band(bytes, comms_, [&](const LostRecord& lost) {
+    if (handle_side_band(bytes, default_sample_type(), comms_, [&](const LostRecord& lost) {
             output_.lost(lost.cpu, lost.lost, lost.time);
         }))
         return;

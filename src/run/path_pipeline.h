@@ -6,8 +6,8 @@
 #include <map>
 
 #include "decode/address_namer.h"
-#include "decode/drop_reasons.h"
 #include "decode/inferred_reason.h"
+#include "discover/drop_reasons.h"
 #include "netfilter/firewall_trace.h"
 #include "output/output.h"
 #include "output/path_naming.h"

@@ -17,8 +17,8 @@
 #include <stdexcept>
 
 #include "core/errors.h"
-#include "decode/drop_reasons.h"
-#include "decode/event_formats.h"
+#include "discover/drop_reasons.h"
+#include "discover/event_formats.h"
 #include "discover/tracefs_features.h"
 #include "module_file.h"
 #include "mutator.h"

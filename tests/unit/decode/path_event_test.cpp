@@ -9,7 +9,7 @@
 #include <cstring>
 #include <vector>
 
-#include "decode/event_formats.h"
+#include "discover/event_formats.h"
 #include "unit/fixture_file.h"
 
 namespace ftnt {

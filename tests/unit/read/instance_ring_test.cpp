@@ -13,8 +13,8 @@
 #include <regex>
 #include <sstream>
 
-#include "decode/event_formats.h"
 #include "decode/path_event.h"
+#include "discover/event_formats.h"
 #include "unit/fixture_file.h"
 
 namespace ftnt {

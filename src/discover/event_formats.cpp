@@ -1,4 +1,4 @@
-#include "decode/event_formats.h"
+#include "discover/event_formats.h"
 
 #include <event-parse.h>
 #include <unistd.h>

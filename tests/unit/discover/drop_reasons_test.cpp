@@ -1,4 +1,4 @@
-#include "decode/drop_reasons.h"
+#include "discover/drop_reasons.h"
 
 #include <gtest/gtest.h>
 
@@ -7,7 +7,7 @@
 #include <sstream>
 
 #include "decode/drop_event.h"
-#include "decode/event_formats.h"
+#include "discover/event_formats.h"
 #include "unit/fixture_file.h"
 
 namespace ftnt {

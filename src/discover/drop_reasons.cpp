@@ -1,4 +1,4 @@
-#include "decode/drop_reasons.h"
+#include "discover/drop_reasons.h"
 
 #include <event-parse.h>
 

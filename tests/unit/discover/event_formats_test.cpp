@@ -1,7 +1,7 @@
 // Format files are checked for shape before libtraceevent parses them: the fuzz suite found
 // malformed formats on which libtraceevent 1.7 crashes (each case below is a recorded format
 // of tests/fixtures with the one change the fuzzer made).
-#include "decode/event_formats.h"
+#include "discover/event_formats.h"
 
 #include <gtest/gtest.h>
 
