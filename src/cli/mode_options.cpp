@@ -55,6 +55,7 @@ const std::map<std::string, OptionModes>& table() {
         {"--detail", {kPathLike}},
         {"--ret", {kPathLike}},
         {"--follow-in-kernel", {kPathLike}},
+        {"--no-follow-in-kernel", {kPathLike}},
         {"--hooks", {kPathLike}},
         {"--trace-stack", {kPathLike}},
         {"--min-latency", {kPathLike}},

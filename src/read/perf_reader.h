@@ -42,9 +42,11 @@ class PerfReader {
     // Waits up to timeout_ms for data or for wake_fd, then copies every ring's records into
     // the merger. Returns false when only wake_fd fired.
     bool poll(int timeout_ms, int wake_fd);
-    // Releases records older than the reorder window (or all when `everything`).
+    // The time up to which every CPU's records are in: now less the reorder window.
+    uint64_t watermark() const;
+    // Releases, oldest first, the records up to `watermark` (all of them when `everything`).
     template <typename OnRecord>
-    void release(bool everything, OnRecord&& on_record);
+    void release(bool everything, uint64_t watermark, OnRecord&& on_record);
 
     // Which request an id belongs to, and the sample layout records of that id use.
     const TracepointRequest* request_of(uint64_t id) const;
@@ -80,15 +82,19 @@ class PerfReader {
     RecordMerger merger_;
 };
 
+inline uint64_t PerfReader::watermark() const {
+    uint64_t now = monotonic_now_ns();
+    uint64_t window = options_.reorder_window_ns;
+    return now > window ? now - window : 0;
+}
+
 template <typename OnRecord>
-void PerfReader::release(bool everything, OnRecord&& on_record) {
+void PerfReader::release(bool everything, uint64_t watermark, OnRecord&& on_record) {
     if (everything) {
         merger_.release_all(on_record);
         return;
     }
-    uint64_t now = monotonic_now_ns();
-    uint64_t window = options_.reorder_window_ns;
-    merger_.release_until(now > window ? now - window : 0, on_record);
+    merger_.release_until(watermark, on_record);
 }
 
 template <typename OnUnreported>

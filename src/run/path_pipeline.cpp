@@ -20,7 +20,14 @@ PathPipeline::PathPipeline(PathPipelineOptions options, const PathMatch& match,
       output_(output),
       tracker_([this](Lifecycle& lifecycle) { finished(lifecycle); }) {}
 
+void PathPipeline::before_release(uint64_t watermark, bool last) {
+    if (!ring_) return;
+    read_ring();
+    ring_watermark_ = last ? UINT64_MAX : watermark;
+}
+
 void PathPipeline::on_record(const OwnedRecord& record) {
+    release_ring_until(record.time);
     std::span<const uint8_t> bytes(record.bytes);
     if (handle_side_band(bytes, default_sample_type(), comms_, [&](const LostRecord& lost) {
             output_.lost(lost.cpu, lost.lost, lost.time);
@@ -73,7 +80,8 @@ void PathPipeline::on_event(PathEvent event, const AttachedProbe& probe) {
 }
 
 void PathPipeline::after_read(bool last) {
-    if (ring_) read_ring(last);
+    // Every perf record up to the watermark is out: the ring's up to it follow.
+    release_ring_until(ring_watermark_);
     if (last) tracker_.flush_all();
     if (!firewall_) return;
     firewall_->drain([this](const netfilter::TraceStep& step) { on_step(step); },
@@ -81,8 +89,7 @@ void PathPipeline::after_read(bool last) {
     release_waiting(last);
 }
 
-void PathPipeline::read_ring(bool last) {
-    uint64_t now = monotonic_now_ns();
+void PathPipeline::read_ring() {
     ring_->read(
         [this](RingEvent& record) {
             if (record.raw.size() < 8) return;
@@ -105,12 +112,13 @@ void PathPipeline::read_ring(bool last) {
             event.pid = event.tid = static_cast<uint32_t>(pid);
             ring_waiting_.emplace(event.time_ns, std::make_pair(std::move(event), probe));
         },
-        [this, now](int cpu, uint64_t lost) {
-            output_.lost(static_cast<uint32_t>(cpu), lost, now);
+        [this](int cpu, uint64_t lost) {
+            output_.lost(static_cast<uint32_t>(cpu), lost, monotonic_now_ns());
         });
-    // Twice the perf reorder window: the perf records up to then are out already.
-    uint64_t watermark = now > kRingHoldNs ? now - kRingHoldNs : 0;
-    while (!ring_waiting_.empty() && (last || ring_waiting_.begin()->first <= watermark)) {
+}
+
+void PathPipeline::release_ring_until(uint64_t time_ns) {
+    while (!ring_waiting_.empty() && ring_waiting_.begin()->first <= time_ns) {
         auto [event, probe] = std::move(ring_waiting_.begin()->second);
         ring_waiting_.erase(ring_waiting_.begin());
         if (probe->clone_offset >= 0) {  // skb_clone of a followed skb: its entry, its return

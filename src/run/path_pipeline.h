@@ -45,6 +45,7 @@ class PathPipeline : public RunStages {
     // In-kernel following: the followed frees come from the instance's ring, not perf.
     void read_followed_frees(InstanceRing& ring) { ring_ = &ring; }
 
+    void before_release(uint64_t watermark, bool last) override;
     void on_record(const OwnedRecord& record) override;
     void after_read(bool last) override;
     void tick(double seconds) override;
@@ -59,7 +60,8 @@ class PathPipeline : public RunStages {
     bool limit_reached() const { return options_.count && shown_ >= options_.count; }
     void on_event(PathEvent event, const AttachedProbe& probe);
     void infer_reason(PathEvent& event);
-    void read_ring(bool last);
+    void read_ring();
+    void release_ring_until(uint64_t time_ns);
     void on_return(const PathEvent& event, const std::string& func, bool clones);
     void on_step(const netfilter::TraceStep& step);
     void release_waiting(bool all);
@@ -82,15 +84,16 @@ class PathPipeline : public RunStages {
     uint64_t shown_ = 0;
     double last_idle_flush_ = 0;
     static constexpr uint64_t kStepSettleNs = 300'000'000;
-    static constexpr uint64_t kRingHoldNs = 40'000'000;
     static constexpr uint64_t kUnjoinedAfterNs = 3'000'000'000ull;
     netfilter::FirewallTrace* firewall_ = nullptr;
     StepJoin join_;
     std::deque<Lifecycle> waiting_;
     uint64_t joined_steps_ = 0;
     InstanceRing* ring_ = nullptr;
-    // Frees read from the ring wait until the perf rings have given every older record.
+    // The ring's records wait for their place among the perf records: each goes out before
+    // the first perf record later than it, or once the perf watermark has passed it.
     std::multimap<uint64_t, std::pair<PathEvent, const AttachedProbe*>> ring_waiting_;
+    uint64_t ring_watermark_ = 0;
 };
 
 }  // namespace ftnt

@@ -20,7 +20,9 @@ void RunLoop::run(PerfReader* reader, const std::vector<int>& wait_fds, RunStage
     auto handle = [&](const OwnedRecord& record) { stages.on_record(record); };
     while (!stop_.requested()) {
         wait(reader, wait_fds);
-        if (reader) reader->release(false, handle);
+        uint64_t watermark = reader ? reader->watermark() : 0;
+        stages.before_release(watermark, false);
+        if (reader) reader->release(false, watermark, handle);
         stages.after_read(false);
         stages.flush();
         stages.tick(seconds());
@@ -30,8 +32,9 @@ void RunLoop::run(PerfReader* reader, const std::vector<int>& wait_fds, RunStage
     if (reader) {
         reader->disable();
         reader->poll(0, -1);
-        reader->release(true, handle);
     }
+    stages.before_release(UINT64_MAX, true);
+    if (reader) reader->release(true, UINT64_MAX, handle);
     stages.after_read(true);
     if (reader)
         reader->settle_lost([&](int cpu, uint64_t lost) {

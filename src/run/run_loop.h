@@ -17,6 +17,13 @@ class StopSignal;
 class RunStages {
   public:
     virtual ~RunStages() = default;
+    // After each wait, before the perf records up to `watermark` are released (on the last
+    // round `last`, and all of them are): a source whose records interleave with theirs in
+    // time reads now, so that it can put its own records among them (the instance's ring).
+    virtual void before_release(uint64_t watermark, bool last) {
+        (void)watermark;
+        (void)last;
+    }
     // A record of the perf rings, in time order.
     virtual void on_record(const OwnedRecord& record) { (void)record; }
     // After each read of the rings: sources of their own (firewall steps); `last` at the end.

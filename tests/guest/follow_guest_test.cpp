@@ -61,13 +61,18 @@ std::set<std::string> free_points() {
 
 TEST_F(PathGuest, FilterMatchingNothingSendsNoEventDuringATcpStream) {
     NetnsPair ns("hfnone");
-    auto objects =
-        run({"--follow-in-kernel", "-s", "198.51.100.1"}, [&] { stream(ns, 7231, 4 << 20); });
+    // Following in the kernel is the default.
+    auto objects = run({"-s", "198.51.100.1"}, [&] { stream(ns, 7231, 4 << 20); });
     EXPECT_TRUE(packets(objects).empty()) << dump(objects);
     long seen = events_seen(stderr_);
     if (kernel_follows()) {
         EXPECT_EQ(seen, 0) << stderr_;
         EXPECT_EQ(stderr_.find("no hist triggers"), std::string::npos) << stderr_;
+        // --no-follow-in-kernel: every free reaches user space again.
+        objects = run({"--no-follow-in-kernel", "-s", "198.51.100.1"},
+                      [&] { stream(ns, 7231, 1 << 20); });
+        EXPECT_TRUE(packets(objects).empty()) << dump(objects);
+        EXPECT_GT(events_seen(stderr_), 0) << stderr_;
     } else {
         // Debian's 5.10: every free reaches user space, which keeps none of them; said once.
         EXPECT_GT(seen, 0) << stderr_;
@@ -77,8 +82,8 @@ TEST_F(PathGuest, FilterMatchingNothingSendsNoEventDuringATcpStream) {
 
 TEST_F(PathGuest, FilterMatchingAStreamEndsEveryBlockAtItsFree) {
     NetnsPair ns("hfmatch");
-    auto objects = run({"--follow-in-kernel", "-s", NetnsPair::kAddrA, "-D", "7232"},
-                       [&] { stream(ns, 7232, 256 << 10); });
+    auto objects =
+        run({"-s", NetnsPair::kAddrA, "-D", "7232"}, [&] { stream(ns, 7232, 256 << 10); });
     auto shown = packets(objects);
     ASSERT_GT(shown.size(), 3u) << stderr_;
     auto frees = free_points();
@@ -108,7 +113,7 @@ TEST_F(PathGuest, FilterMatchingAStreamEndsEveryBlockAtItsFree) {
 
 TEST_F(PathGuest, CleanupAfterSigkillRemovesTriggersAndSyntheticEvents) {
     if (!kernel_follows()) GTEST_SKIP() << "no synthetic events in this kernel";
-    ToolRun tool({"--follow-in-kernel", "-s", "198.51.100.1", "-o", "json"});
+    ToolRun tool({"-s", "198.51.100.1", "-o", "json"});
     ASSERT_TRUE(tool.wait_ready(kAttachSeconds)) << tool.stderr_text();
     std::string prefix = "ftnettrace_" + std::to_string(tool.pid()) + "_";
     auto synthetic = shell_output("cat " + tracefs_file("synthetic_events"));
