@@ -1,7 +1,9 @@
 #include "modes/path_messages.h"
 
 #include <event-parse.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <iomanip>
 #include <iostream>
 
@@ -89,6 +91,7 @@ FollowPlan follow_plan_of(const TracefsFeatures& features, const PathPlan& plan,
     in.group = group;
     in.extra_filter = extra;
     in.mark_entries = kFollowEntries;
+    in.cpus = static_cast<std::size_t>(std::max(1L, ::sysconf(_SC_NPROCESSORS_CONF)));
     in.kfree_skb_reason = kfree_skb && tep_find_field(kfree_skb, "reason");
     return plan_follow(plan.probes, in);
 }

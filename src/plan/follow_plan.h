@@ -39,6 +39,7 @@ struct FollowInput {
     std::string group;                 // the run's dynamic group, also the synthetic events' prefix
     std::string extra_filter;          // the common kernel filter of skb kprobes (netns, length)
     std::size_t mark_entries = 32768;  // packets followed at once (the mark table's size)
+    std::size_t cpus = 1;              // CPUs configured: the per-CPU tables hold one a CPU
     bool kfree_skb_reason = false;     // skb:kfree_skb has `reason` (5.17+)
 };
 

@@ -110,13 +110,15 @@ void PathAttachment::arm() {
         synthetics_[i]->enable_in(instance_.dir());
         AttachedProbe attached;
         attached.probe = probe;
+        if (tep_format_field* time = tep_find_field(format, "ns"))
+            attached.time_offset = time->offset;
         if (tep_format_field* clone = tep_find_field(format, "clone")) {
             attached.clone_offset = clone->offset;
             attached.entry_func = probe->name;
         }
-        attached.decoder =
-            std::make_unique<PathEventDecoder>(format, probe->name, filters::Layer::None,
-                                               std::vector<std::string>{}, "free", probe->decode);
+        attached.decoder = std::make_unique<PathEventDecoder>(
+            format, probe->name, filters::Layer::None, std::vector<std::string>{}, probe->lifecycle,
+            probe->decode);
         followed_by_type_[static_cast<uint16_t>(format->id)] = std::move(attached);
     }
     ring_ = std::make_unique<InstanceRing>(instance_.dir(), online_cpus());

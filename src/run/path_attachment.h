@@ -26,6 +26,7 @@ struct AttachedProbe {
     std::unique_ptr<PathEventDecoder> decoder;
     std::string entry_func;  // for a kretprobe: the function it returns from
     int clone_offset = -1;   // a followed clone's record: where its clone's address is
+    int time_offset = -1;    // a followed record: where the writer's own time stamp is
 };
 
 class PathAttachment {

@@ -82,7 +82,9 @@ void LifecycleTracker::returned(uint32_t tid, const std::string& func, int64_t v
     auto lifecycle = entry.lifecycle.lock();
     if (!lifecycle || entry.index >= lifecycle->events.size()) return;
     lifecycle->events[entry.index].retval = value;
-    if (clones && value) {
+    // A clone returned after its block closed (its original's free came first) is not
+    // followed: the block is shown once, as it was when it closed.
+    if (clones && value && !lifecycle->closed) {
         auto clone = static_cast<uint64_t>(value);
         lifecycle->live.insert(clone);
         by_skb_[clone] = lifecycle;
@@ -109,6 +111,8 @@ void LifecycleTracker::flush_all() {
 }
 
 void LifecycleTracker::finish(const std::shared_ptr<Lifecycle>& lifecycle) {
+    if (lifecycle->closed) return;
+    lifecycle->closed = true;
     closing_.push_back(lifecycle);
 }
 

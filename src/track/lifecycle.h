@@ -19,6 +19,7 @@ struct Lifecycle {
     std::vector<PathEvent> events;
     std::set<uint64_t> live;                     // skb addresses of this packet not freed yet
     std::vector<netfilter::TraceStep> firewall;  // --iptables-trace steps joined to it
+    bool closed = false;                         // every skb freed: shown (once) soon
     uint64_t first_ns() const { return events.empty() ? 0 : events.front().time_ns; }
     uint64_t last_ns() const { return events.empty() ? 0 : events.back().time_ns; }
 };

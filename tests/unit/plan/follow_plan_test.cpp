@@ -45,29 +45,36 @@ TEST(FollowPlan, EntriesMarkFreesMatchOnce) {
     EXPECT_EQ(plan.synthetics[1].name, "ftnettrace_42_free_kfree_skbmem");
     EXPECT_EQ(plan.synthetics[1].point, "kfree_skbmem");
     EXPECT_EQ(plan.synthetics[3].name, "ftnettrace_42_free_kfree_skb");
-    EXPECT_EQ(plan.synthetics[3].fields, "u64 skb; u64 age_us; u64 location; u32 reason");
+    EXPECT_EQ(plan.synthetics[3].fields, "u64 skb; u64 age_ns; u64 ns; u64 location; u32 reason");
 
     ASSERT_EQ(plan.triggers.size(), 5u);
     EXPECT_EQ(plan.triggers[0].system, "synthetic");
     EXPECT_EQ(plan.triggers[0].event, "ftnettrace_42_mark");
-    EXPECT_EQ(plan.triggers[0].text, "hist:keys=skb:ts0=common_timestamp.usecs:size=4096");
+    EXPECT_EQ(plan.triggers[0].text, "hist:keys=skb:ts0=common_timestamp:size=4096:clock=mono");
     EXPECT_EQ(plan.triggers[1].system, "ftnettrace_42");
     EXPECT_EQ(plan.triggers[1].event, "ip_rcv");
     EXPECT_EQ(plan.triggers[1].text,
-              "hist:keys=common_cpu:t=common_timestamp:onchange($t).trace(ftnettrace_42_mark,skb)"
+              "hist:keys=common_cpu:t=common_timestamp:size=128:clock=mono:onchange($t).trace("
+              "ftnettrace_42_"
+              "mark,skb)"
               " if (daddr == 0x01c6a8c0) && (pkt_len >= 100)");
     EXPECT_EQ(plan.triggers[2].text,
-              "hist:keys=skb:age=common_timestamp.usecs-$ts0:size=4096:onmatch(synthetic."
-              "ftnettrace_42_mark).trace(ftnettrace_42_free_kfree_skbmem,skb,$age)");
+              "hist:keys=skb:age=common_timestamp-$ts0:now=common_timestamp:size=4096:clock=mono:"
+              "onmatch(synthetic."
+              "ftnettrace_42_mark).trace(ftnettrace_42_free_kfree_skbmem,skb,$age,$now)");
     EXPECT_EQ(plan.triggers[3].system, "skb");
     EXPECT_EQ(plan.triggers[3].event, "consume_skb");
-    EXPECT_EQ(plan.triggers[3].text,
-              "hist:keys=skbaddr:age=common_timestamp.usecs-$ts0:size=4096:onmatch(synthetic."
-              "ftnettrace_42_mark).trace(ftnettrace_42_free_consume_skb,skbaddr,$age)");
-    EXPECT_EQ(plan.triggers[4].text,
-              "hist:keys=skbaddr:age=common_timestamp.usecs-$ts0:size=4096:onmatch(synthetic."
-              "ftnettrace_42_mark).trace(ftnettrace_42_free_kfree_skb,skbaddr,$age,location,"
-              "reason)");
+    EXPECT_EQ(
+        plan.triggers[3].text,
+        "hist:keys=skbaddr:age=common_timestamp-$ts0:now=common_timestamp:size=4096:clock=mono:"
+        "onmatch(synthetic."
+        "ftnettrace_42_mark).trace(ftnettrace_42_free_consume_skb,skbaddr,$age,$now)");
+    EXPECT_EQ(
+        plan.triggers[4].text,
+        "hist:keys=skbaddr:age=common_timestamp-$ts0:now=common_timestamp:size=4096:clock=mono:"
+        "onmatch(synthetic."
+        "ftnettrace_42_mark).trace(ftnettrace_42_free_kfree_skb,skbaddr,$age,$now,location,"
+        "reason)");
     EXPECT_EQ(plan.in_kernel,
               (std::set<std::string>{"kfree_skbmem", "skb:consume_skb", "skb:kfree_skb"}));
 }
@@ -77,8 +84,8 @@ TEST(FollowPlan, KfreeSkbWithoutReasonBefore517) {
     in.kfree_skb_reason = false;
     auto plan = plan_follow({kprobe("ip_rcv", "daddr == 1"), tracepoint("skb:kfree_skb")}, in);
     ASSERT_EQ(plan.synthetics.size(), 2u);
-    EXPECT_EQ(plan.synthetics[1].fields, "u64 skb; u64 age_us; u64 location");
-    EXPECT_TRUE(plan.triggers.back().text.ends_with(",skbaddr,$age,location)"));
+    EXPECT_EQ(plan.synthetics[1].fields, "u64 skb; u64 age_ns; u64 ns; u64 location");
+    EXPECT_TRUE(plan.triggers.back().text.ends_with(",skbaddr,$age,$now,location)"));
 }
 
 TEST(FollowPlan, NothingFilteredInTheKernelNothingToFollow) {
@@ -95,7 +102,9 @@ TEST(FollowPlan, AnEntryWithoutItsOwnFilterMarksEveryPacket) {
                             in);
     ASSERT_EQ(plan.triggers.size(), 4u);
     EXPECT_EQ(plan.triggers[2].text,
-              "hist:keys=common_cpu:t=common_timestamp:onchange($t).trace(ftnettrace_42_mark,skb)");
+              "hist:keys=common_cpu:t=common_timestamp:size=128:clock=mono:onchange($t).trace("
+              "ftnettrace_42_"
+              "mark,skb)");
 }
 
 TEST(FollowPlan, AClonedMarkedSkbMarksItsClone) {
@@ -111,23 +120,30 @@ TEST(FollowPlan, AClonedMarkedSkbMarksItsClone) {
     EXPECT_EQ(plan.synthetics[1].name, "ftnettrace_42_cloning");
     EXPECT_EQ(plan.synthetics[1].point, "");
     EXPECT_EQ(plan.synthetics[2].name, "ftnettrace_42_cloned");
-    EXPECT_EQ(plan.synthetics[2].fields, "u64 skb; u64 clone");
+    EXPECT_EQ(plan.synthetics[2].fields, "u64 skb; u64 clone; u64 ns");
     EXPECT_EQ(plan.synthetics[2].point, "skb_clone");
     std::vector<std::string> texts;
     for (const auto& t : plan.triggers) texts.push_back(t.system + ":" + t.event + " " + t.text);
     std::vector<std::string> expected = {
-        "synthetic:ftnettrace_42_mark hist:keys=skb:ts0=common_timestamp.usecs:size=4096",
-        "synthetic:ftnettrace_42_cloning hist:keys=common_cpu:orig=skb:p=common_timestamp",
-        "ftnettrace_42:ip_rcv hist:keys=common_cpu:t=common_timestamp:onchange($t).trace("
+        "synthetic:ftnettrace_42_mark hist:keys=skb:ts0=common_timestamp:size=4096:clock=mono",
+        "synthetic:ftnettrace_42_cloning "
+        "hist:keys=common_cpu:orig=skb:p=common_timestamp:size=128:clock=mono",
+        "ftnettrace_42:ip_rcv "
+        "hist:keys=common_cpu:t=common_timestamp:size=128:clock=mono:onchange($t).trace("
         "ftnettrace_42_mark,skb) if daddr == 1",
         "ftnettrace_42:skb_clone hist:keys=skb:onmatch(synthetic.ftnettrace_42_mark).trace("
         "ftnettrace_42_cloning,skb,$ts0)",
-        "ftnettrace_42:skb_clone_ret hist:keys=common_cpu:d=common_timestamp-$p:onmatch("
-        "synthetic.ftnettrace_42_cloning).trace(ftnettrace_42_cloned,$orig,ret)",
-        "synthetic:ftnettrace_42_cloned hist:keys=common_cpu:t=common_timestamp:onchange($t)."
+        "ftnettrace_42:skb_clone_ret "
+        "hist:keys=common_cpu:d=common_timestamp-$p:now=common_timestamp:size=128:clock=mono:"
+        "onmatch("
+        "synthetic.ftnettrace_42_cloning).trace(ftnettrace_42_cloned,$orig,ret,$now)",
+        "synthetic:ftnettrace_42_cloned "
+        "hist:keys=common_cpu:t=common_timestamp:size=128:clock=mono:onchange($t)."
         "trace(ftnettrace_42_mark,clone)",
-        "ftnettrace_42:kfree_skbmem hist:keys=skb:age=common_timestamp.usecs-$ts0:size=4096:"
-        "onmatch(synthetic.ftnettrace_42_mark).trace(ftnettrace_42_free_kfree_skbmem,skb,$age)",
+        "ftnettrace_42:kfree_skbmem "
+        "hist:keys=skb:age=common_timestamp-$ts0:now=common_timestamp:size=4096:clock=mono:"
+        "onmatch(synthetic.ftnettrace_42_mark).trace(ftnettrace_42_free_kfree_skbmem,skb,$age,$"
+        "now)",
     };
     EXPECT_EQ(texts, expected);
     EXPECT_EQ(plan.in_kernel, (std::set<std::string>{"skb_clone", "kfree_skbmem"}));

@@ -51,6 +51,20 @@ TEST(Lifecycle, ClonesJoinTheBlockAndReturnsFindTheirEntry) {
     EXPECT_EQ(c.blocks[0].size(), 6u);
 }
 
+TEST(Lifecycle, ACloneReturnedAfterItsBlockClosedDoesNotShowTheBlockTwice) {
+    // The original is freed between skb_clone's entry and its return (another CPU): the clone
+    // is not followed, and the closed block is shown once.
+    Collected c;
+    c.tracker.add(at("ip_rcv", 0x100, 1), true);
+    c.tracker.add(at("skb_clone", 0x100, 2), false);
+    c.tracker.add(at("skb:consume_skb", 0x100, 3, true), false);
+    c.tracker.returned(9, "skb_clone", 0x300, true);
+    c.tracker.add(at("skb:consume_skb", 0x300, 4, true), false);
+    c.tracker.flush_all();
+    EXPECT_EQ(c.blocks.size(), 1u);
+    EXPECT_FALSE(c.tracker.is_followed(0x300));
+}
+
 TEST(Lifecycle, IdlePacketsAreFlushed) {
     Collected c;
     c.tracker.add(at("ip_rcv", 0x100, 1'000), true);
@@ -84,6 +98,40 @@ PathEvent entry(const char* func, uint64_t skb, uint64_t time, const PacketDetai
     e.entry_point = true;
     e.packet = packet;
     return e;
+}
+
+// An echo reply as an event's headers show it.
+PacketDetails echo_reply() {
+    PacketDetails d;
+    d.tuple.family = 4;
+    d.tuple.saddr = {192, 0, 2, 2};
+    d.tuple.daddr = {192, 0, 2, 1};
+    d.tuple.l4 = "ICMP";
+    d.ip_protocol = 1;
+    d.has_l4 = true;
+    d.icmp_type = 0;
+    d.icmp_code = 0;
+    d.icmp_id = 7;
+    d.icmp_seq = 1;
+    return d;
+}
+
+TEST(Lifecycle, AReplyClonedIntoItsRequestsFreedAddressStaysOneBlock) {
+    // Recorded on 6.1 (ping with in-kernel following): the request at 0x200 is freed, the
+    // reply at 0x100 is cloned for a raw socket into the same memory, then both are freed.
+    Collected c;
+    c.tracker.add(entry("__ip_local_out", 0x200, 1, echo_reply()), true);
+    c.tracker.add(at("skb:consume_skb", 0x200, 2, true), false);
+    c.tracker.add(entry("__netif_receive_skb", 0x100, 3, echo_reply()), true);
+    c.tracker.add(entry("ip_local_deliver_finish", 0x100, 4, echo_reply()), false);
+    c.tracker.add(at("skb_clone", 0x100, 5), false);
+    c.tracker.returned(9, "skb_clone", 0x200, true);
+    c.tracker.add(entry("icmp_rcv", 0x100, 6, echo_reply()), false);
+    c.tracker.add(at("skb:kfree_skb", 0x100, 7, true), false);
+    c.tracker.add(at("skb:consume_skb", 0x200, 8, true), false);
+    c.tracker.flush_all();
+    ASSERT_EQ(c.blocks.size(), 2u);
+    EXPECT_EQ(c.blocks[1].size(), 6u);
 }
 
 TEST(Lifecycle, AnotherPacketAtTheSameAddressAtAnEntryPointStartsANewBlock) {
