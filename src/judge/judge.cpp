@@ -78,7 +78,7 @@ std::string fill_placeholders(const std::string& text, const Lifecycle& lifecycl
 Finding Judge::finding_of(const DiagRule& rule, const Lifecycle& lifecycle, std::size_t index) {
     const PathEvent& e = lifecycle.events[index];
     Finding f;
-    f.level = rule.level;
+    f.level = rule.level_of_reason ? rules_.words_for(e.reason.value_or("")).level : rule.level;
     f.rule = rule.name;
     f.where = e.func;
     f.time_ns = e.time_ns;

@@ -53,7 +53,7 @@ struct Section {
 
 const std::set<std::string> kRuleKeys = {"at",    "when",    "passed", "not_passed",
                                          "level", "message", "advice", "fallback"};
-const std::set<std::string> kReasonKeys = {"message", "advice"};
+const std::set<std::string> kReasonKeys = {"message", "advice", "level"};
 
 DiagLevel level_of(const std::string& value, const std::string& file, int line) {
     if (value == "info") return DiagLevel::Info;
@@ -92,7 +92,8 @@ DiagRule rule_of(const Section& s) {
                     fail(s.file, line, key + ": '" + shown_value(name) + "' is not a point name");
             (key == "passed" ? rule.passed : rule.not_passed) = names;
         } else if (key == "level") {
-            rule.level = level_of(value, s.file, line);
+            rule.level_of_reason = value == "reason";
+            if (!rule.level_of_reason) rule.level = level_of(value, s.file, line);
         } else if (key == "fallback") {
             if (value != "yes") fail(s.file, line, "fallback takes only yes");
             rule.fallback = true;
@@ -178,6 +179,8 @@ void RuleBase::load_text(const std::string& text, const std::string& file) {
         if (reasons_.count(section.name))
             fail(file, section.line, "reason " + section.name + " given twice");
         ReasonWords words{text_key(section, "message"), text_key(section, "advice")};
+        if (auto level = section.keys.find("level"); level != section.keys.end())
+            words.level = level_of(level->second.first, file, level->second.second);
         if (words.message.empty()) fail(file, section.line, "a reason needs a message");
         reasons_[section.name] = words;
     }

@@ -6,7 +6,7 @@
 //   when = reason == NO_SOCKET and l4 == TCP     terms FIELD OP VALUE joined by `and`
 //   passed = ip_forward         the packet passed these points earlier (',' separated)
 //   not_passed = ip_local_deliver
-//   level = error               info, warn or error
+//   level = error               info, warn or error; `reason`: the drop reason's level
 //   message = nothing listens on TCP port {dport}   {FIELD} is replaced by the event's value
 //   advice = start the service on port {dport}
 //   fallback = yes              only when no other rule fired at the same event
@@ -14,6 +14,7 @@
 //   [reason NO_SOCKET]          a drop reason's words: {reason_message}, {reason_advice}
 //   message = ...
 //   advice = ...
+//   level = warn                optional (default error): for rules with `level = reason`
 // A bad entry stops the tool (exit 2) naming the file and line.
 #pragma once
 
@@ -32,6 +33,7 @@ struct DiagRule {
     Condition when;
     std::vector<std::string> passed, not_passed;
     DiagLevel level = DiagLevel::Info;
+    bool level_of_reason = false;  // `level = reason`: the drop reason's own level
     std::string message, advice;
     bool fallback = false;
     std::string file;
@@ -42,6 +44,7 @@ struct DiagRule {
 
 struct ReasonWords {
     std::string message, advice;
+    DiagLevel level = DiagLevel::Error;  // `level`: how bad a drop for this reason is
 };
 
 class RuleBase {

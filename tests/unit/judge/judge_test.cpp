@@ -122,6 +122,11 @@ TEST(Judge, ADropNoRuleNamesGetsItsReasonsWordsOrTheGenericLine) {
     ASSERT_EQ(known.findings.size(), 1u);
     EXPECT_EQ(known.findings[0].rule, "kernel-drop");
     EXPECT_EQ(known.findings[0].message, rules.words_for("IP_INHDR").message);
+    EXPECT_EQ(known.findings[0].level, DiagLevel::Error);
+    // A reason that is also normal operation (IPv6 multicast nobody joined) is a warning.
+    auto normal = judge.judge(packet({drop("NOT_SPECIFIED", 1)}));
+    ASSERT_EQ(normal.findings.size(), 1u);
+    EXPECT_EQ(normal.findings[0].level, DiagLevel::Warn);
     auto unknown = judge.judge(packet({drop("WARP_CORE_BREACH", 1)}));
     ASSERT_EQ(unknown.findings.size(), 1u);
     EXPECT_EQ(unknown.findings[0].message, rules.words_for("WARP_CORE_BREACH").message);
