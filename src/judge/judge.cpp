@@ -31,7 +31,8 @@ std::string firewall_text(const Lifecycle& lifecycle) {
         if (!step.rule_text.empty()) text += ": " + step.rule_text;
         return text;
     }
-    return "the rule is not known (run with --iptables-trace to name it)";
+    return "which rule is not known (--iptables-trace names it where its steps join the "
+           "packet's path: kernels with kprobes)";
 }
 
 }  // namespace

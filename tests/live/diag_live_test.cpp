@@ -80,6 +80,51 @@ class DiagLive : public ::testing::Test {
     }
 };
 
+// A DROP in a user chain of b's INPUT for TCP to `port`, with the given iptables backend.
+// The rules go with the namespace.
+void drop_in_user_chain(const NetnsPair& ns, const std::string& iptables, int port) {
+    std::string p = std::to_string(port);
+    ASSERT_EQ(ns.run(ns.b(), iptables + " -N ftnettrace_diag"), 0);
+    ASSERT_EQ(ns.run(ns.b(), iptables + " -A ftnettrace_diag -p tcp --dport " + p + " -j DROP"), 0);
+    ASSERT_EQ(ns.run(ns.b(), iptables + " -A INPUT -p tcp -j ftnettrace_diag"), 0);
+}
+
+void expect_firewall_drop(const std::string& iptables, int port) {
+    NetnsPair ns(iptables == "iptables-legacy" ? "dleg" : "dnft");
+    drop_in_user_chain(ns, iptables, port);
+    if (::testing::Test::HasFatalFailure()) return;
+    auto out = diag_run({"--diag-keep"}, [&] { tcp_connect(ns.a(), NetnsPair::kAddrB, port); });
+    // The dropped SYN carries no tuple here (no reset answers it): the packets of this
+    // test are those that went through b's veth and were dropped by netfilter.
+    std::string veth_b = "ftnt" + std::to_string(::getpid() % 100000) + "b";
+    std::vector<nlohmann::json> ours;
+    for (const auto& p : judged_packets(out)) {
+        bool through_b = false;
+        for (const auto& e : p.packet.value("events", nlohmann::json::array()))
+            through_b |= e.value("dev", "") == veth_b;
+        for (const auto& f : p.findings)
+            if (through_b && f.value("rule", "") == "firewall-drop") ours.push_back(f);
+    }
+    // tcp_connect's SYN is retransmitted within its 3 s: at least one drop.
+    ASSERT_GE(ours.size(), 1u) << out;
+    EXPECT_EQ(ours[0].value("level", ""), "error");
+    EXPECT_EQ(ours[0].value("reason", ""), "NETFILTER_DROP");
+    EXPECT_TRUE(ours[0].value("message", "").starts_with("a netfilter rule dropped the packet"))
+        << ours[0].dump();
+    EXPECT_TRUE(ours[0].value("advice", "").starts_with("check the iptables/nftables rules"))
+        << ours[0].dump();
+}
+
+TEST_F(DiagLive, IptablesLegacyDropInAUserChainIsAFirewallError) {
+    if (shell("command -v iptables-legacy >/dev/null") != 0) GTEST_SKIP() << "no iptables-legacy";
+    expect_firewall_drop("iptables-legacy", 7306);
+}
+
+TEST_F(DiagLive, IptablesNftDropInAUserChainIsAFirewallError) {
+    if (shell("command -v iptables-nft >/dev/null") != 0) GTEST_SKIP() << "no iptables-nft";
+    expect_firewall_drop("iptables-nft", 7307);
+}
+
 TEST_F(DiagLive, ClosedTcpPortIsAnErrorSayingNothingListens) {
     NetnsPair ns("dtcp");
     std::string err;

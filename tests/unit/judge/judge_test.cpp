@@ -170,8 +170,8 @@ TEST(Judge, TheFirewallPlaceholderNamesTheDroppingStep) {
     auto without = judge.judge(lifecycle);
     ASSERT_EQ(without.findings.size(), 1u);
     EXPECT_EQ(without.findings[0].message,
-              "a netfilter rule dropped the packet: the rule is not known (run with "
-              "--iptables-trace to name it)");
+              "a netfilter rule dropped the packet: which rule is not known (--iptables-trace "
+              "names it where its steps join the packet's path: kernels with kprobes)");
     netfilter::TraceStep step;
     step.backend = "iptables-legacy";
     step.table = "filter";
