@@ -62,6 +62,11 @@ std::string fill_placeholders(const std::string& text, const Lifecycle& lifecycl
         if (close == std::string::npos) break;
         out += text.substr(at, open - at);
         std::string name = text.substr(open + 1, close - open - 1);
+        std::string fallback = "?";
+        if (auto bar = name.find('|'); bar != std::string::npos) {
+            fallback = name.substr(bar + 1);
+            name.resize(bar);
+        }
         auto reason = lifecycle.events[index].reason.value_or("");
         if (name == "reason_message")
             out += rules.words_for(reason).message;
@@ -70,7 +75,7 @@ std::string fill_placeholders(const std::string& text, const Lifecycle& lifecycl
         else if (name == "firewall")
             out += firewall_text(lifecycle);
         else
-            out += packet_field(lifecycle, index, name, reply_points).value_or("?");
+            out += packet_field(lifecycle, index, name, reply_points).value_or(fallback);
         at = close + 1;
     }
     return out + text.substr(std::min(at, text.size()));

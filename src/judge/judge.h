@@ -38,7 +38,8 @@ class Judge {
 std::optional<std::string> packet_field(const Lifecycle& lifecycle, std::size_t index,
                                         const std::string& field,
                                         const std::set<std::string>& reply_points);
-// `text` with each {placeholder} replaced: fields by packet_field() ("?" when unknown),
+// `text` with each {placeholder} replaced: fields by packet_field() ({FIELD|TEXT}: TEXT
+// when the packet does not carry it, else "?"),
 // reason_message/reason_advice by the reason's words, firewall by the step that dropped the
 // packet (or a hint to run with --iptables-trace).
 std::string fill_placeholders(const std::string& text, const Lifecycle& lifecycle,

@@ -185,6 +185,26 @@ TEST_F(DiagLive, ARuleFileOfTheUsersOwnFires) {
     EXPECT_EQ(mine[0].value("advice", ""), "start my daemon");
 }
 
+TEST_F(DiagLive, NoRouteOnTheReceivingHostIsAnErrorNamingTheDestination) {
+    NetnsPair ns("drte");
+    // a sends to 198.51.100.7 through b, which forwards but has no route for it: b drops it
+    // (IP_INNOROUTES) and answers net unreachable, whose icmp:icmp_send (6.10+) names the
+    // packet's addresses. (With forwarding off, ip_error drops it without an answer, and the
+    // destination stays unknown on a kernel without kprobes.)
+    ASSERT_EQ(ns.run(ns.a(), "ip route add 198.51.100.0/24 via 192.0.2.2"), 0);
+    ASSERT_EQ(ns.run(ns.b(), "sysctl -qw net.ipv4.ip_forward=1"), 0);
+    auto out = diag_run({"--diag-keep"}, [&] { udp_send(ns.a(), "198.51.100.7", 7308, 1); });
+    auto found = findings_of_rule(judged_packets(out), "no-route-in");
+    std::vector<nlohmann::json> ours;
+    for (const auto& f : found)
+        if (f.value("message", "").starts_with("the receiving host has no route for 198.51.100.7"))
+            ours.push_back(f);
+    ASSERT_EQ(ours.size(), 1u) << out;
+    EXPECT_EQ(ours[0].value("level", ""), "error");
+    EXPECT_EQ(ours[0].value("reason", ""), "IP_INNOROUTES");
+    EXPECT_TRUE(ours[0].value("advice", "").starts_with("add a route for 198.51.100.7"));
+}
+
 TEST_F(DiagLive, ABadRuleFileExitsTwoNamingFileAndLine) {
     RuleDir rules;
     rules.write("bad.def", "[rule r]\nat = skb:kfree_skb\nwhen = port == 80\nmessage = m\n");

@@ -162,6 +162,22 @@ TEST(Judge, PassedAndNotPassedReadThePacketSoFar) {
     EXPECT_EQ(early.findings[0].rule, "dropped-before-ip");
 }
 
+TEST(Judge, APlaceholderThePacketLacksReadsItsFallbackText) {
+    RuleBase rules;
+    rules.load_text(
+        "[rule r]\nat = skb:kfree_skb\nlevel = error\n"
+        "message = no route for {daddr|the destination} port {dport}\n",
+        "mine.def");
+    auto namer = no_debug_namer();
+    Judge judge(rules, namer);
+    auto bare = judge.judge(packet({drop("IP_INNOROUTES", 1)}));
+    ASSERT_EQ(bare.findings.size(), 1u);
+    EXPECT_EQ(bare.findings[0].message, "no route for the destination port ?");
+    auto known = judge.judge(
+        packet({with_tuple(event("icmp:icmp_send", 1), "", 1, 0, 2, 0), drop("IP_INNOROUTES", 2)}));
+    EXPECT_EQ(known.findings[0].message, "no route for 192.0.2.2 port 0");
+}
+
 TEST(Judge, TheFirewallPlaceholderNamesTheDroppingStep) {
     auto rules = shipped_rules();
     auto namer = no_debug_namer();
