@@ -89,6 +89,15 @@ void add_path_options(CLI::App& app, Options& o, NumberTexts& n) {
     app.add_option("--min-latency", n.min_latency, "Only packets that lived longer than MS");
     app.add_option("--kprobe", o.kprobes, "Also probe FUNC ['name=FETCHARG ...'] (repeatable)");
     app.add_option("--kretprobe", o.kretprobes, "Also probe FUNC's return (repeatable)");
+    app.add_flag("--diag", o.diag,
+                 "Judge each packet: an ANALYSIS RESULT with findings, level and fix advice; "
+                 "stops after the first packet with an ERROR");
+    app.add_flag("--diag-quiet", o.diag_quiet,
+                 "With --diag: show only packets with a WARN or ERROR");
+    app.add_flag("--diag-keep", o.diag_keep, "With --diag: go on after a packet with an ERROR");
+    app.add_option("--rules", o.rules_dir,
+                   "With --diag: a directory of your own rule files (*.def)")
+        ->check(CLI::ExistingDirectory);
     app.add_option("--btf", o.btf, "BTF file for struct offsets (default /sys/kernel/btf/vmlinux)")
         ->check(CLI::ExistingFile);
     app.add_option("--vmlinux", o.vmlinux,
@@ -212,6 +221,11 @@ ParseResult parse_command_line(int argc, char** argv) {
         if (o.steps_only) refuse_path_flags_without_paths(o);
     } catch (const UsageError& error) {
         std::cerr << "ftnettrace: " << error.what() << "\n";
+        return {std::nullopt, kExitUsage};
+    }
+    o.diag = o.diag || o.diag_quiet || o.diag_keep || !o.rules_dir.empty();
+    if (o.diag && o.basic) {
+        std::cerr << "ftnettrace: --diag judges whole packets, not the events of --basic\n";
         return {std::nullopt, kExitUsage};
     }
     if (o.interval_seconds > 0 && !o.summary) {

@@ -42,6 +42,11 @@ struct Options {
     std::string btf;                             // --btf FILE
     std::string vmlinux;                         // --vmlinux FILE (DWARF)
     std::vector<std::string> faddr2line_inputs;  // faddr2line FUNC+0xOFF ...
+    // --diag: judge each packet (judge/); --diag-quiet, --diag-keep and --rules imply it
+    bool diag = false;
+    bool diag_quiet = false;  // only packets with a WARN or ERROR finding
+    bool diag_keep = false;   // go on after the first packet with an ERROR
+    std::string rules_dir;    // --rules DIR: the user's diag rule files
     // --drop
     std::string reasons;          // --reason
     std::string exclude_reasons;  // --exclude-reason

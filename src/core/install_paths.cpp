@@ -35,4 +35,8 @@ std::string default_catalog_dir() {
     return FTNETTRACE_CATALOG_DIR;
 }
 
+bool judge_data_file(const std::string& name) {
+    return name.starts_with("diag-") || name.starts_with("drop-reasons");
+}
+
 }  // namespace ftnt

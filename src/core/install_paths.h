@@ -15,4 +15,8 @@ std::optional<std::string> executable_dir();
 // was configured from (a build run from its build directory).
 std::string default_catalog_dir();
 
+// The judge's files in the catalog directory (diag-*.def rules, drop-reasons*.def words):
+// the catalog skips them, judge/rule_base reads them.
+bool judge_data_file(const std::string& name);
+
 }  // namespace ftnt

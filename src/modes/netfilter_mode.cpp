@@ -75,8 +75,9 @@ int run_netfilter_mode(const Options& options) {
     require_root();
     // With kprobes, each step joins its packet's path; without, steps stand alone.
     TracefsMount tracefs;
-    if (read_tracefs_features(tracefs.path()).kprobe_events && !options.steps_only)
-        return run_path_mode(options);
+    // --diag judges whole packets: their paths on tracepoints, with the steps joined.
+    bool kprobes = read_tracefs_features(tracefs.path()).kprobe_events;
+    if ((kprobes || options.diag) && !options.steps_only) return run_path_mode(options);
     return run_steps_alone(options);
 }
 

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <iomanip>
 #include <iostream>
+#include <set>
 
 #include "core/errors.h"
 #include "core/tcp_flags.h"
@@ -106,6 +107,18 @@ void say_following(const TracefsFeatures& features, const PathPlan& plan,
     else if (!refused.empty())
         std::cerr << "ftnettrace: following filtered packets to their free in the kernel: "
                   << refused << "; the frees of every packet are read instead\n";
+}
+
+void say_idle_rules(const Judge& judge, const PathPlan& plan, bool kprobes) {
+    std::set<std::string> traced;
+    for (const auto& probe : plan.probes) traced.insert(probe.name);
+    auto idle = judge.idle_rules(traced);
+    if (idle.empty()) return;
+    std::string names;
+    for (const auto& name : idle) names += (names.empty() ? "" : ", ") + name;
+    std::cerr << "ftnettrace: diag: " << idle.size() << " rules read points this run does not trace"
+              << (kprobes ? "" : " (kernel functions: this kernel has no kprobes)") << ": " << names
+              << "\n";
 }
 
 }  // namespace ftnt

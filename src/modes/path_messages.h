@@ -35,6 +35,8 @@ void say_end(const Options& o, const PathPipeline& pipeline, const OutputSink& s
 // Empty on a kernel without hist triggers and synthetic events.
 FollowPlan follow_plan_of(const TracefsFeatures& features, const PathPlan& plan,
                           const std::string& group, const std::string& extra, tep_event* kfree_skb);
+// --diag: which rules read a point this run does not trace, in one line (none: nothing said).
+void say_idle_rules(const Judge& judge, const PathPlan& plan, bool kprobes);
 void say_following(const TracefsFeatures& features, const PathPlan& plan,
                    const std::string& refused, bool unfiltered);
 

@@ -6,6 +6,7 @@
 #include <iomanip>
 #include <iostream>
 #include <optional>
+#include <set>
 
 #include "attach/trace_instance.h"
 #include "cli/run_options.h"
@@ -18,6 +19,7 @@
 #include "discover/tracefs_features.h"
 #include "discover/tracefs_mount.h"
 #include "ftnettrace/filters.h"
+#include "judge/judge.h"
 #include "modes/path_messages.h"
 #include "netfilter/namespace.h"
 #include "netfilter/run_state.h"
@@ -40,6 +42,9 @@ int run_path_mode(const Options& o) {
                      : o.netns.empty() ? 0
                                        : netns_inode(o.netns);
     Catalog catalog = Catalog::load(o.catalog_dir);
+    // --diag: the rules are checked before anything is attached (a bad file exits 2).
+    std::optional<RuleBase> rules;
+    if (o.diag) rules = RuleBase::load(o.rules_dir);
     auto [types, layout, offsets_error] = load_kernel_offsets(o.btf, o.vmlinux);
     if (features.kprobe_events && !layout)
         throw KernelError("struct offsets for kprobe fetchargs: " + offsets_error);
@@ -106,6 +111,15 @@ int run_path_mode(const Options& o) {
         pipeline.infer_reasons_from(InferredReasons(drop_location_reasons(catalog)));
     pipeline.read_keys(PathKeys::from_catalog(catalog));
     if (attachment.ring()) pipeline.read_followed_frees(*attachment.ring());
+    std::optional<Judge> judge;
+    if (rules) {
+        std::set<std::string> reply_points;
+        for (const auto* entry : catalog.with("addresses", "reply"))
+            reply_points.insert(entry->name);
+        judge.emplace(*rules, namer, std::move(reply_points));
+        pipeline.judge_with(*judge, {o.diag_quiet, o.diag_keep});
+        say_idle_rules(*judge, plan, features.kprobe_events);
+    }
 
     // read
     RunLoop loop(stop, sink, {o.duration_seconds});

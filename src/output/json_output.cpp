@@ -1,6 +1,7 @@
 #include "core/tcp_flags.h"
 #include "decode/netfilter_fields.h"
 #include "decode/packet_headers.h"
+#include "output/diagnosis_records.h"
 #include "output/formats.h"
 #include "output/json_writer.h"
 #include "output/record_text.h"
@@ -141,6 +142,11 @@ class JsonOutput : public Output {
             packet_fields(o, s.packet);
         }
         sink_.commit(options_.steps_counted);
+    }
+
+    void diagnosis(const Diagnosis& diagnosis) override {
+        append_diagnosis_json(sink_.record(), diagnosis);
+        sink_.commit(false);
     }
 
     void invalid(const netfilter::InvalidEvent& e) override {

@@ -10,6 +10,7 @@
 
 #include "decode/drop_event.h"
 #include "decode/path_event.h"
+#include "ftnettrace/diagnosis.h"
 #include "ftnettrace/firewall_step.h"
 #include "output/output_sink.h"
 #include "track/drop_summary.h"
@@ -61,6 +62,8 @@ class Output {
     virtual void path_event(const PathEventView& view) = 0;
     virtual void packet(const Lifecycle& lifecycle, const std::vector<PathEventView>& views) = 0;
     virtual void step(const netfilter::TraceStep& step) = 0;
+    // --diag: what the judge found about the packet just shown (not counted as shown).
+    virtual void diagnosis(const Diagnosis& diagnosis) = 0;
     virtual void invalid(const netfilter::InvalidEvent& event) = 0;
     virtual void lost(uint32_t cpu, uint64_t count, uint64_t time_ns) = 0;
     virtual void flush() = 0;

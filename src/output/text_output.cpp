@@ -1,5 +1,6 @@
 #include "decode/netfilter_fields.h"
 #include "output/append.h"
+#include "output/diagnosis_records.h"
 #include "output/formats.h"
 #include "output/json_writer.h"
 #include "output/record_text.h"
@@ -102,6 +103,11 @@ class TextOutput : public Output {
         if (!s.rule_text.empty()) line_ += "  " + s.rule_text;
         append_text_line(sink_.record(), line_);
         sink_.commit(options_.steps_counted);
+    }
+
+    void diagnosis(const Diagnosis& diagnosis) override {
+        append_diagnosis_text(sink_.record(), diagnosis);
+        sink_.commit(false);
     }
 
     void invalid(const netfilter::InvalidEvent& e) override {

@@ -355,7 +355,7 @@ void Catalog::load_directory(const std::string& dir) {
     if (names.empty() && !path_exists(dir)) throw UsageError("catalog directory not found: " + dir);
     std::sort(names.begin(), names.end());
     for (const auto& name : names) {
-        if (!name.ends_with(".def")) continue;
+        if (!name.ends_with(".def") || judge_data_file(name)) continue;
         std::string path = dir + "/" + name;
         std::string text;
         if (auto error = read_regular_file(path, kMaxCatalogFile, text); !error.empty())
@@ -366,10 +366,13 @@ void Catalog::load_directory(const std::string& dir) {
 }
 
 void Catalog::load_builtin() {
-    auto files = builtin_catalog_files();
-    for (const auto& file : files)
+    std::size_t loaded = 0;
+    for (const auto& file : builtin_catalog_files()) {
+        if (judge_data_file(std::string(file.name))) continue;
         load_text(std::string(file.text), "<built in>/" + std::string(file.name));
-    add_source("built in (" + std::to_string(files.size()) + " files)");
+        ++loaded;
+    }
+    add_source("built in (" + std::to_string(loaded) + " files)");
 }
 
 void Catalog::add_source(const std::string& source) {

@@ -1,6 +1,7 @@
 #include "run/path_pipeline.h"
 
 #include <cstring>
+#include <optional>
 
 #include "attach/perf_event.h"
 #include "core/monotonic_clock.h"
@@ -200,10 +201,18 @@ void PathPipeline::finished(Lifecycle& lifecycle) {
 void PathPipeline::show(const Lifecycle& lifecycle) {
     double latency_ms = static_cast<double>(lifecycle.last_ns() - lifecycle.first_ns()) / 1e6;
     if (latency_ms < options_.min_latency_ms || limit_reached()) return;
+    std::optional<Diagnosis> diagnosis;
+    if (judge_) {
+        diagnosis = judge_->judge(lifecycle);
+        if (diag_.quiet && !diagnosis->abnormal()) return;
+    }
     ++shown_;
     std::vector<PathEventView> views;
     for (const auto& e : lifecycle.events) views.push_back(naming_.view_of(e));
     output_.packet(lifecycle, views);
+    if (!diagnosis || diagnosis->findings.empty()) return;
+    output_.diagnosis(*diagnosis);
+    diag_stopped_ = diagnosis->worst() == DiagLevel::Error && !diag_.keep;
 }
 
 }  // namespace ftnt

@@ -8,6 +8,7 @@
 #include "decode/address_namer.h"
 #include "decode/inferred_reason.h"
 #include "discover/drop_reasons.h"
+#include "judge/judge.h"
 #include "netfilter/firewall_trace.h"
 #include "output/output.h"
 #include "output/path_naming.h"
@@ -20,6 +21,11 @@
 #include "track/step_join.h"
 
 namespace ftnt {
+
+struct DiagOptions {
+    bool quiet = false;  // --diag-quiet: only packets with a WARN or ERROR finding
+    bool keep = false;   // --diag-keep: go on after a packet with an ERROR
+};
 
 struct PathPipelineOptions {
     bool basic = false;         // --basic: one line an event
@@ -42,6 +48,12 @@ class PathPipeline : public RunStages {
     // Steps of no packet are shown on their own.
     void join_firewall_steps(netfilter::FirewallTrace& firewall) { firewall_ = &firewall; }
 
+    // --diag: each packet shown is judged, its findings shown after it.
+    void judge_with(Judge& judge, DiagOptions options) {
+        judge_ = &judge;
+        diag_ = options;
+    }
+
     // In-kernel following: the followed frees come from the instance's ring, not perf.
     void read_followed_frees(InstanceRing& ring) { ring_ = &ring; }
 
@@ -57,7 +69,9 @@ class PathPipeline : public RunStages {
     uint64_t events_seen() const { return events_seen_; }
 
   private:
-    bool limit_reached() const { return options_.count && shown_ >= options_.count; }
+    bool limit_reached() const {
+        return (options_.count && shown_ >= options_.count) || diag_stopped_;
+    }
     void on_event(PathEvent event, const AttachedProbe& probe);
     void infer_reason(PathEvent& event);
     void read_ring();
@@ -89,6 +103,9 @@ class PathPipeline : public RunStages {
     StepJoin join_;
     std::deque<Lifecycle> waiting_;
     uint64_t joined_steps_ = 0;
+    Judge* judge_ = nullptr;
+    DiagOptions diag_;
+    bool diag_stopped_ = false;  // --diag without --diag-keep: a packet had an ERROR
     InstanceRing* ring_ = nullptr;
     // The ring's records wait for their place among the perf records: each goes out before
     // the first perf record later than it, or once the perf watermark has passed it.
