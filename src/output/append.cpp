@@ -1,5 +1,8 @@
 #include "output/append.h"
 
+#include <arpa/inet.h>
+#include <sys/socket.h>
+
 #include <charconv>
 
 namespace ftnt {
@@ -11,6 +14,14 @@ void append_byte_escape(std::string& out, unsigned char byte) {
     out += "\\x";
     out += kHexDigits[byte >> 4];
     out += kHexDigits[byte & 0xf];
+}
+
+// Bytes copied as they are: printable ASCII but the escape character.
+bool plain_text(unsigned char c) {
+    return c >= 0x20 && c < 0x7f && c != '\\';
+}
+bool plain_json(unsigned char c) {
+    return c >= 0x20 && c < 0x80 && c != '"' && c != '\\';
 }
 
 template <typename T>
@@ -35,6 +46,38 @@ void append_hex(std::string& out, uint64_t value) {
     auto result = std::to_chars(text, text + sizeof text, value, 16);
     out += "0x";
     out.append(text, result.ptr);
+}
+
+void append_seconds(std::string& out, uint64_t ns) {
+    append_chars(out, ns / 1'000'000'000);
+    char micros[6];
+    uint64_t rest = ns % 1'000'000'000 / 1000;
+    for (int i = 5; i >= 0; --i, rest /= 10) micros[i] = static_cast<char>('0' + rest % 10);
+    out += '.';
+    out.append(micros, sizeof micros);
+}
+
+void append_ip(std::string& out, int family, const std::array<uint8_t, 16>& address) {
+    if (family != 6) {  // inet_ntop's IPv4 text without its sprintf
+        for (int i = 0; i < 4; ++i) {
+            if (i) out += '.';
+            append_chars(out, address[static_cast<std::size_t>(i)]);
+        }
+        return;
+    }
+    char text[INET6_ADDRSTRLEN] = {};
+    ::inet_ntop(AF_INET6, address.data(), text, sizeof text);
+    out += text;
+}
+
+void append_endpoint(std::string& out, int family, const std::array<uint8_t, 16>& address,
+                     uint16_t port, bool has_port) {
+    if (has_port && family == 6) out += '[';
+    append_ip(out, family, address);
+    if (!has_port) return;
+    if (family == 6) out += ']';
+    out += ':';
+    append_chars(out, port);
 }
 
 void append_fixed(std::string& out, double value, int digits) {
@@ -80,12 +123,14 @@ std::size_t utf8_sequence_length(std::string_view text) {
 
 void append_text_line(std::string& out, std::string_view line) {
     for (std::size_t i = 0; i < line.size();) {
-        auto c = static_cast<unsigned char>(line[i]);
-        if (c >= 0x20 && c < 0x7f && c != '\\') {
-            out += static_cast<char>(c);
-            ++i;
+        std::size_t plain = i;
+        while (plain < line.size() && plain_text(static_cast<unsigned char>(line[plain]))) ++plain;
+        if (plain > i) {  // the usual case: the whole line at once
+            out.append(line.data() + i, plain - i);
+            i = plain;
             continue;
         }
+        auto c = static_cast<unsigned char>(line[i]);
         switch (c) {
             case '\\':
                 out += "\\\\";
@@ -124,12 +169,14 @@ void append_text_line(std::string& out, std::string_view line) {
 void append_json_string(std::string& out, std::string_view text) {
     out += '"';
     for (std::size_t i = 0; i < text.size();) {
-        auto c = static_cast<unsigned char>(text[i]);
-        if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
-            out += static_cast<char>(c);
-            ++i;
+        std::size_t plain = i;
+        while (plain < text.size() && plain_json(static_cast<unsigned char>(text[plain]))) ++plain;
+        if (plain > i) {
+            out.append(text.data() + i, plain - i);
+            i = plain;
             continue;
         }
+        auto c = static_cast<unsigned char>(text[i]);
         switch (c) {
             case '"':
                 out += "\\\"";

@@ -3,6 +3,7 @@
 // device or a firewall chain as it likes).
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -12,6 +13,12 @@ namespace ftnt {
 void append_uint(std::string& out, uint64_t value);
 void append_int(std::string& out, int64_t value);
 void append_hex(std::string& out, uint64_t value);  // "0xffff888100001000"
+// Nanoseconds as seconds with 6 digits after the point: "153.534182".
+void append_seconds(std::string& out, uint64_t ns);
+// "192.0.2.1" or "2001:db8::1" (inet_ntop's text); with a port "192.0.2.1:80", "[2001:db8::1]:80".
+void append_ip(std::string& out, int family, const std::array<uint8_t, 16>& address);
+void append_endpoint(std::string& out, int family, const std::array<uint8_t, 16>& address,
+                     uint16_t port, bool has_port);
 // `value` with `digits` digits after the point ("2.0", "1631.5").
 void append_fixed(std::string& out, double value, int digits);
 // "%g"-like shortest form, as JSON numbers are written ("2", "0.25").

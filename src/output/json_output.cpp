@@ -1,6 +1,7 @@
 #include "core/tcp_flags.h"
 #include "decode/netfilter_fields.h"
 #include "decode/packet_headers.h"
+#include "output/append.h"
 #include "output/diagnosis_records.h"
 #include "output/formats.h"
 #include "output/json_writer.h"
@@ -9,15 +10,22 @@
 namespace ftnt {
 namespace {
 
-void tuple_fields(JsonObject& o, const PacketTuple& t) {
-    o.field("saddr", t.saddr_text()).field("daddr", t.daddr_text());
+// `scratch`: a string kept between records, so an address costs no allocation.
+void tuple_fields(JsonObject& o, const PacketTuple& t, std::string& scratch) {
+    scratch.clear();
+    append_ip(scratch, t.family, t.saddr);
+    o.field("saddr", scratch);
+    scratch.clear();
+    append_ip(scratch, t.family, t.daddr);
+    o.field("daddr", scratch);
     if (t.has_ports) o.field("sport", uint64_t{t.sport}).field("dport", uint64_t{t.dport});
     if (!t.l4.empty()) o.field("l4", t.l4);
 }
 
 // A firewall step's packet as the kernel log or the trace socket gave it.
 void packet_fields(JsonObject& o, const netfilter::PacketInfo& packet) {
-    if (packet.tuple) tuple_fields(o, *packet.tuple);
+    std::string scratch;
+    if (packet.tuple) tuple_fields(o, *packet.tuple, scratch);
     if (packet.icmp_type >= 0) o.field("icmp_type", static_cast<uint64_t>(packet.icmp_type));
     if (packet.icmp_code >= 0) o.field("icmp_code", static_cast<uint64_t>(packet.icmp_code));
     if (packet.tcp_flags) o.field("tcp_flags", tcp_flag_names(packet.tcp_flags));
@@ -40,7 +48,8 @@ void step_fields(JsonObject& o, const netfilter::TraceStep& s) {
 
 void headers_fields(JsonObject& o, const PacketDetails& p) {
     const auto& t = p.tuple;
-    tuple_fields(o, t);
+    std::string scratch;
+    tuple_fields(o, t, scratch);
     if (p.tcp_header)
         o.field("tcp_flags", tcp_flag_letters(p.tcp_flags)).field("seq", p.seq).field("ack", p.ack);
     if (p.icmp_type >= 0) {
@@ -71,9 +80,9 @@ class JsonOutput : public Output {
             else
                 o.null_field("reason");
             if (view.reason && view.reason_inferred) o.flag("reason_inferred", true);
-            o.field("location", view.location).field("skb", hex_string(e.skb));
+            o.field("location", view.location).hex_field("skb", e.skb);
             if (!view.source.empty()) o.field("source", view.source);
-            if (e.tuple) tuple_fields(o, *e.tuple);
+            if (e.tuple) tuple_fields(o, *e.tuple, scratch_);
             if (e.mac)
                 o.field("smac", format_mac(e.mac->source))
                     .field("dmac", format_mac(e.mac->destination));
@@ -118,7 +127,7 @@ class JsonOutput : public Output {
         }
         {
             JsonObject o(out);
-            o.field("type", "packet").field("skb", hex_string(lifecycle.first_skb));
+            o.field("type", "packet").hex_field("skb", lifecycle.first_skb);
             o.field("latency_ns", lifecycle.last_ns() - lifecycle.first_ns());
             o.objects("events", views.size(),
                       [&](JsonObject& e, std::size_t i) { event_fields(e, views[i]); });
@@ -181,8 +190,8 @@ class JsonOutput : public Output {
         date(o, e.time_ns);
         // A field the point does not carry is left out, never written as a placeholder.
         o.field("func", e.func);
-        if (e.skb) o.field("skb", hex_string(e.skb));
-        if (e.sk) o.field("sk", hex_string(e.sk));
+        if (e.skb) o.hex_field("skb", e.skb);
+        if (e.sk) o.hex_field("sk", e.sk);
         if (e.netns) o.field("netns", e.netns);
         if (!e.dev.empty()) o.field("dev", e.dev);
         // ifindex is read through skb->dev: without a device (its name) the value means nothing.
@@ -208,6 +217,7 @@ class JsonOutput : public Output {
 
     OutputSink& sink_;
     OutputOptions options_;
+    std::string scratch_;
 };
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include "output/append.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 
@@ -23,6 +24,15 @@ JsonObject::~JsonObject() {
 void JsonObject::key(std::string_view name) {
     if (!first_) out_ += ',';
     first_ = false;
+    // Keys are the formats' own names: copied as they are when nothing needs escaping.
+    bool plain = std::all_of(name.begin(), name.end(),
+                             [](char c) { return c >= 0x20 && c < 0x7f && c != '"' && c != '\\'; });
+    if (plain) {
+        out_ += '"';
+        out_ += name;
+        out_ += "\":";
+        return;
+    }
     append_json_string(out_, name);
     out_ += ':';
 }
@@ -36,6 +46,14 @@ JsonObject& JsonObject::field(std::string_view name, std::string_view value) {
 JsonObject& JsonObject::field(std::string_view name, uint64_t value) {
     key(name);
     append_uint(out_, value);
+    return *this;
+}
+
+JsonObject& JsonObject::hex_field(std::string_view name, uint64_t value) {
+    key(name);
+    out_ += '"';
+    append_hex(out_, value);
+    out_ += '"';
     return *this;
 }
 
@@ -60,12 +78,7 @@ JsonObject& JsonObject::number_field(std::string_view name, double value) {
 
 JsonObject& JsonObject::field_seconds(std::string_view name, uint64_t ns) {
     key(name);
-    append_uint(out_, ns / 1'000'000'000);
-    out_ += '.';
-    std::string micros;
-    append_uint(micros, ns % 1'000'000'000 / 1000);
-    out_.append(6 - micros.size(), '0');
-    out_ += micros;
+    append_seconds(out_, ns);
     return *this;
 }
 

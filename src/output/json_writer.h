@@ -22,7 +22,8 @@ class JsonObject {
     JsonObject& field(std::string_view key, const std::string& value) {
         return field(key, std::string_view(value));
     }
-    JsonObject& field(std::string_view key, uint64_t value);  // exact, up to 2^64-1
+    JsonObject& field(std::string_view key, uint64_t value);      // exact, up to 2^64-1
+    JsonObject& hex_field(std::string_view key, uint64_t value);  // "0xffff888100001000"
     JsonObject& signed_field(std::string_view key, int64_t value);
     // Shortest round-trip text (std::to_chars); NaN and infinities as null.
     JsonObject& number_field(std::string_view key, double value);

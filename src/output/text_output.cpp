@@ -16,7 +16,9 @@ class TextOutput : public Output {
         if (!sink_.has_room()) return sink_.skip();
         const DropEvent& e = *view.event;
         std::string& out = sink_.record();
-        line_ = '[' + format_time(e.time_ns, options_.time) + "] cpu";
+        line_ = '[';
+        append_time(line_, e.time_ns, options_.time);
+        line_ += "] cpu";
         append_uint(line_, e.cpu);
         line_ += ' ';
         append_uint(line_, e.tid);
@@ -25,15 +27,23 @@ class TextOutput : public Output {
         line_ += ' ';
         line_ += view.proto;
         if (e.tuple) {
-            if (!e.tuple->l4.empty()) line_ += ' ' + e.tuple->l4;
-            line_ += ' ' + e.tuple->source() + " -> " + e.tuple->destination();
+            const PacketTuple& t = *e.tuple;
+            if (!t.l4.empty()) (line_ += ' ') += t.l4;
+            line_ += ' ';
+            append_endpoint(line_, t.family, t.saddr, t.sport, t.has_ports);
+            line_ += " -> ";
+            append_endpoint(line_, t.family, t.daddr, t.dport, t.has_ports);
         }
-        if (view.reason) line_ += " reason " + *view.reason;
+        if (view.reason) (line_ += " reason ") += *view.reason;
         if (view.reason && view.reason_inferred) line_ += " (inferred)";
-        line_ += " at " + view.location + " skb ";
+        (line_ += " at ") += view.location;
+        line_ += " skb ";
         append_hex(line_, e.skb);
         append_text_line(out, line_);
-        for (const auto& source : view.source) append_text_line(out, "    " + source);
+        for (const auto& source : view.source) {
+            (line_ = "    ") += source;
+            append_text_line(out, line_);
+        }
         stack_lines(out, view.stack, "");
         sink_.commit();
     }
@@ -118,7 +128,9 @@ class TextOutput : public Output {
     }
 
     void lost(uint32_t cpu, uint64_t count, uint64_t time_ns) override {
-        line_ = '[' + format_time(time_ns, options_.time) + "] LOST ";
+        line_ = '[';
+        append_time(line_, time_ns, options_.time);
+        line_ += "] LOST ";
         append_uint(line_, count);
         line_ += " events on cpu";
         append_uint(line_, cpu);
@@ -181,7 +193,7 @@ class TextOutput : public Output {
             line_ = indent;
             line_ += "    #";
             append_uint(line_, i);
-            line_ += ' ' + stack[i];
+            (line_ += ' ') += stack[i];
             append_text_line(out, line_);
         }
     }

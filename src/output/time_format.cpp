@@ -1,6 +1,8 @@
 #include <cstdio>
 #include <ctime>
 
+#include "output/append.h"
+#include "output/formats.h"
 #include "output/output.h"
 
 namespace ftnt {
@@ -19,13 +21,17 @@ int64_t measure_monotonic_to_realtime() {
 }
 
 std::string format_time(uint64_t monotonic_ns, const TimeFormat& time) {
-    char text[64];
+    std::string text;
+    append_time(text, monotonic_ns, time);
+    return text;
+}
+
+void append_time(std::string& out, uint64_t monotonic_ns, const TimeFormat& time) {
     if (!time.wall_clock) {
-        std::snprintf(text, sizeof text, "%llu.%06llu",
-                      static_cast<unsigned long long>(monotonic_ns / 1'000'000'000),
-                      static_cast<unsigned long long>(monotonic_ns % 1'000'000'000 / 1000));
-        return text;
+        append_seconds(out, monotonic_ns);
+        return;
     }
+    char text[64];
     int64_t wall = static_cast<int64_t>(monotonic_ns) + time.monotonic_to_realtime_ns;
     time_t seconds = static_cast<time_t>(wall / 1'000'000'000);
     tm local;
@@ -33,7 +39,7 @@ std::string format_time(uint64_t monotonic_ns, const TimeFormat& time) {
     std::size_t n = std::strftime(text, sizeof text, "%Y-%m-%d %H:%M:%S", &local);
     std::snprintf(text + n, sizeof text - n, ".%06lld",
                   static_cast<long long>(wall % 1'000'000'000 / 1000));
-    return text;
+    out += text;
 }
 
 }  // namespace ftnt

@@ -50,6 +50,7 @@ void PerfReader::attach_to_ring(PerfEvent& event) {
         return;
     }
     cpu_ring.owner = &event;
+    cpu_ring.source = mapped_rings_++;
     cpu_ring.ring = std::make_unique<MappedRing>(event.fd().get(), options_.data_pages);
     epoll_event ev = {};
     ev.events = EPOLLIN;
@@ -110,18 +111,19 @@ void PerfReader::drain(CpuRing& cpu_ring) {
             auto lost = parse_lost(record, default_sample_type());
             if (!lost) return;
             lost_by_cpu_[cpu_ring.owner->cpu()] += lost->lost;
-            merger_.push(lost->time, {record.begin(), record.end()});
+            merger_.push(lost->time, record, cpu_ring.source);
             return;
         }
         if (header->type == PERF_RECORD_COMM || header->type == PERF_RECORD_FORK) {
             if (auto time = side_band_time(record, default_sample_type()))
-                merger_.push(*time, {record.begin(), record.end()});
+                merger_.push(*time, record, cpu_ring.source);
             return;
         }
         if (header->type != PERF_RECORD_SAMPLE) return;
+        // Only the time here: the stage that takes the record parses the rest, once.
         auto id = sample_identifier(record);
-        auto sample = id ? parse_sample(record, sample_type_of(*id)) : std::nullopt;
-        if (sample) merger_.push(sample->time, {record.begin(), record.end()});
+        auto time = id ? sample_time(record, sample_type_of(*id)) : std::nullopt;
+        if (time) merger_.push(*time, record, cpu_ring.source);
     });
 }
 

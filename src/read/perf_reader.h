@@ -64,6 +64,7 @@ class PerfReader {
     struct CpuRing {
         const PerfEvent* owner = nullptr;  // the event whose fd is mapped
         std::unique_ptr<MappedRing> ring;
+        uint32_t source = 0;  // the merger's number for this ring
     };
     void attach_to_ring(PerfEvent& event);
     void drain(CpuRing& cpu_ring);
@@ -80,6 +81,7 @@ class PerfReader {
     std::map<int, uint64_t> lost_by_cpu_;
     std::map<std::size_t, uint64_t> retired_at_;
     RecordMerger merger_;
+    uint32_t mapped_rings_ = 0;
 };
 
 inline uint64_t PerfReader::watermark() const {

@@ -80,6 +80,17 @@ std::optional<Sample> parse_sample(std::span<const uint8_t> record, uint64_t sam
     return s;
 }
 
+std::optional<uint64_t> sample_time(std::span<const uint8_t> record, uint64_t sample_type) {
+    if (!(sample_type & PERF_SAMPLE_TIME)) return std::nullopt;
+    std::size_t offset = sizeof(perf_event_header);
+    if (sample_type & PERF_SAMPLE_IDENTIFIER) offset += 8;
+    if (sample_type & PERF_SAMPLE_TID) offset += 8;
+    uint64_t time;
+    if (record.size() < offset + sizeof time) return std::nullopt;
+    std::memcpy(&time, record.data() + offset, sizeof time);
+    return time;
+}
+
 std::optional<LostRecord> parse_lost(std::span<const uint8_t> record, uint64_t sample_type) {
     Cursor c(record);
     LostRecord lost;

@@ -37,6 +37,8 @@ std::optional<RecordHeader> read_record_header(std::span<const uint8_t> record);
 std::optional<uint64_t> sample_identifier(std::span<const uint8_t> record);
 // `sample_type` is the one of the event whose id the record carries.
 std::optional<Sample> parse_sample(std::span<const uint8_t> record, uint64_t sample_type);
+// The sample's time alone, without the rest of parse_sample (no callchain copy).
+std::optional<uint64_t> sample_time(std::span<const uint8_t> record, uint64_t sample_type);
 // PERF_RECORD_LOST with sample_id_all and the TID|TIME|CPU|IDENTIFIER sample id.
 std::optional<LostRecord> parse_lost(std::span<const uint8_t> record, uint64_t sample_type);
 

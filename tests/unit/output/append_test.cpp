@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
+
 #include <nlohmann/json.hpp>
 
 namespace ftnt {
@@ -49,6 +51,45 @@ TEST(Append, Numbers) {
     out += ' ';
     append_double(out, 0.25);
     EXPECT_EQ(out, "18446744073709551615 -5 0xffff888100001000 1631.5 2 0.25");
+}
+
+TEST(Append, SecondsHaveSixDigitsAfterThePoint) {
+    std::string out;
+    append_seconds(out, 153'534'182'999ull);
+    out += ' ';
+    append_seconds(out, 7'000'001'000ull);
+    out += ' ';
+    append_seconds(out, 0);
+    EXPECT_EQ(out, "153.534182 7.000001 0.000000");
+}
+
+// The text inet_ntop gives, for IPv4 without it; IPv6 in brackets only beside a port.
+TEST(Append, AddressesAndEndpoints) {
+    std::array<uint8_t, 16> v4 = {192, 0, 2, 255};
+    std::array<uint8_t, 16> zero = {};
+    std::array<uint8_t, 16> v6 = {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+    std::string out;
+    append_ip(out, 4, v4);
+    out += ' ';
+    append_ip(out, 4, zero);
+    out += ' ';
+    append_endpoint(out, 4, v4, 65535, true);
+    out += ' ';
+    append_endpoint(out, 6, v6, 80, true);
+    out += ' ';
+    append_endpoint(out, 6, v6, 0, false);
+    EXPECT_EQ(out, "192.0.2.255 0.0.0.0 192.0.2.255:65535 [2001:db8::1]:80 2001:db8::1");
+}
+
+// Plain runs are copied at once; the escapes between and after them stay where they were.
+TEST(Append, EscapesBetweenLongPlainRuns) {
+    std::string plain(300, 'a');
+    std::string text;
+    append_text_line(text, plain + "\\" + plain + "\x01" + plain);
+    EXPECT_EQ(text, plain + "\\\\" + plain + "\\x01" + plain + "\n");
+    std::string json;
+    append_json_string(json, plain + "\"" + plain + "\n");
+    EXPECT_EQ(json, "\"" + plain + "\\\"" + plain + "\\n\"");
 }
 
 }  // namespace

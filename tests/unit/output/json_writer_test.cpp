@@ -59,5 +59,16 @@ TEST(JsonWriter, IntegersAreExactAtTheirLimits) {
     EXPECT_EQ(parsed["odd"].get<uint64_t>(), uint64_t{9007199254740993});
 }
 
+TEST(JsonWriter, HexFieldsAndKeysThatNeedEscaping) {
+    std::string line;
+    {
+        JsonObject object(line);
+        object.hex_field("skb", 0xffff888100001000ull).field("a\"b", "c").hex_field("z", 0);
+    }
+    EXPECT_EQ(line, "{\"skb\":\"0xffff888100001000\",\"a\\\"b\":\"c\",\"z\":\"0x0\"}\n");
+    auto parsed = nlohmann::json::parse(line);
+    EXPECT_EQ(parsed["a\"b"], "c");
+}
+
 }  // namespace
 }  // namespace ftnt

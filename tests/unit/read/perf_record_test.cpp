@@ -39,6 +39,17 @@ TEST(PerfRecord, TruncatedSampleIsRejected) {
     EXPECT_FALSE(parse_sample(record, default_sample_type()));
 }
 
+TEST(PerfRecord, SampleTimeAloneMatchesTheParsedTime) {
+    std::vector<uint64_t> chain = {0xffffffff81000010};
+    auto record = test::sample_record(7, 99, 123'456'789, 1, {0, 0, 0, 0}, chain);
+    uint64_t type = default_sample_type() | PERF_SAMPLE_CALLCHAIN;
+    EXPECT_EQ(sample_time(record, type), parse_sample(record, type)->time);
+    EXPECT_EQ(sample_time(record, type), 123'456'789u);
+    record.resize(sizeof(perf_event_header) + 8 + 8 + 4);  // cut inside the time
+    EXPECT_FALSE(sample_time(record, type));
+    EXPECT_FALSE(sample_time(record, PERF_SAMPLE_IDENTIFIER));  // no time in the layout
+}
+
 TEST(PerfRecord, LostRecordCarriesCountCpuAndTime) {
     auto record = test::lost_record(9, 3500, 77, 1);
     auto header = read_record_header(record);
