@@ -67,6 +67,11 @@ bool wait_for_reset(int s) {
     return true;
 }
 
+// One byte, then the wait for the server's reset.
+bool send_byte_and_wait_for_reset(int s) {
+    return ::send(s, "x", 1, 0) == 1 && wait_for_reset(s);
+}
+
 class ResetLive : public ::testing::Test {
   protected:
     void SetUp() override {
@@ -175,11 +180,17 @@ TEST_F(ResetLive, LingerZeroNamesTheClosingProcessAndTheCause) {
     ASSERT_TRUE(run.wait_ready()) << run.stderr_text();
     auto serve = [&](int connection) {
         if (!name_server("ftnt-linger0", server_pid.write_end())) return false;
+        // Only once the client is connected (a reset before its connect() returns would fail
+        // it), and with its byte read (unread data would be the other cause).
+        char byte = 0;
+        pollfd data{connection, POLLIN, 0};
+        if (::poll(&data, 1, 5000) != 1 || ::recv(connection, &byte, 1, 0) != 1) return false;
         linger abort_on_close{1, 0};
         return ::setsockopt(connection, SOL_SOCKET, SO_LINGER, &abort_on_close,
                             sizeof abort_on_close) == 0;  // then closed: a reset, no FIN
     };
-    tcp_exchange({ns.b(), ns.a(), NetnsPair::kAddrB, port_, 5}, serve, wait_for_reset);
+    tcp_exchange({ns.b(), ns.a(), NetnsPair::kAddrB, port_, 5}, serve,
+                 send_byte_and_wait_for_reset);
     int pid = server_pid.read_pid();
     ASSERT_GT(pid, 0);
     usleep(300'000);
