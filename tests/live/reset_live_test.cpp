@@ -130,6 +130,23 @@ TEST_F(ResetLive, AClosedPortsResetIsSentWithItsTupleAndCause) {
     EXPECT_TRUE(r.contains("skb")) << "it answers a segment: " << r;
 }
 
+TEST_F(ResetLive, AnIPv6ClosedPortsResetHasItsIPv6Tuple) {
+    NetnsPair ns("rc6");
+    ToolRun run(
+        {"--reset", "--addr", NetnsPair::kAddr6B, "-P", std::to_string(port_), "-o", "json"});
+    ASSERT_TRUE(run.wait_ready()) << run.stderr_text();
+    tcp_connect(ns.a(), NetnsPair::kAddr6B, port_);
+    usleep(300'000);
+    ASSERT_EQ(run.stop(SIGINT), 0) << run.stderr_text();
+    auto resets = sent(resets_at(run.stdout_text(), port_));
+    ASSERT_EQ(resets.size(), 1u) << run.stdout_text() << run.stderr_text();
+    EXPECT_EQ(resets[0].value("saddr", ""), NetnsPair::kAddr6B) << resets[0];
+    EXPECT_EQ(resets[0].value("daddr", ""), NetnsPair::kAddr6A) << resets[0];
+    EXPECT_EQ(resets[0].value("sport", 0), port_) << resets[0];
+    EXPECT_EQ(resets[0].value("cause", "").rfind("closed port", 0), 0u) << resets[0];
+    EXPECT_NE(stack_text(resets[0]).find("tcp_v6_rcv+0x"), std::string::npos) << resets[0];
+}
+
 TEST_F(ResetLive, CloseWithUnreadDataNamesTheClosingProcessAndTheCause) {
     NetnsPair ns("rcu");
     Pipe server_pid;
