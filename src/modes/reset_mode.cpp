@@ -90,9 +90,9 @@ int run_reset_mode(const Options& o) {
     in.types = offsets.types.get();
     in.layout = offsets.layout ? &*offsets.layout : nullptr;
     in.functions = &functions;
-    in.filter = filter;
+    // No filter in the kernel: -s/-d/-S/-D match a reset either way round, and a kprobe's
+    // filter would read the answered segment's own direction. Resets are few: user space checks.
     in.selection = reset_points(features.kprobe_events && in.layout, reasons_in_tracepoint);
-    in.stack_at = in.selection;
     in.group = group;
     in.tracefs_events = tracefs.path() + "/events";
     PathPlan plan = plan_path(in);

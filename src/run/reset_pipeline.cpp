@@ -9,7 +9,7 @@
 namespace ftnt {
 
 bool reset_point_receives(const std::string& point) {
-    return point == "tcp:tcp_receive_reset" || point == "tcp_reset";
+    return point == "tcp:tcp_receive_reset";
 }
 
 bool reset_point_sees_answered_segment(const std::string& point) {

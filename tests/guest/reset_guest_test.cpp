@@ -61,7 +61,8 @@ bool send_byte_and_wait_for_reset(int s) {
 
 TEST_F(ResetGuest, AClosedPortsResetIsSeenOnceWithItsTupleAndCause) {
     NetnsPair ns("grc");
-    auto objects = run({"--reset", "-P", std::to_string(port_)},
+    // The reset's own source: not the answered segment's (the kprobe reads that one).
+    auto objects = run({"--reset", "-s", NetnsPair::kAddrB, "-S", std::to_string(port_)},
                        [&] { tcp_connect(ns.a(), NetnsPair::kAddrB, port_); });
     auto resets = sent_at(objects);
     ASSERT_EQ(resets.size(), 1u) << dump(objects) << stderr_;

@@ -132,8 +132,8 @@ TEST_F(ResetLive, AClosedPortsResetIsSentWithItsTupleAndCause) {
 
 TEST_F(ResetLive, AnIPv6ClosedPortsResetHasItsIPv6Tuple) {
     NetnsPair ns("rc6");
-    ToolRun run(
-        {"--reset", "--addr", NetnsPair::kAddr6B, "-P", std::to_string(port_), "-o", "json"});
+    // The reset's own source and source port (the segment it answers has them as destination).
+    ToolRun run({"--reset", "-s", NetnsPair::kAddr6B, "-S", std::to_string(port_), "-o", "json"});
     ASSERT_TRUE(run.wait_ready()) << run.stderr_text();
     tcp_connect(ns.a(), NetnsPair::kAddr6B, port_);
     usleep(300'000);
