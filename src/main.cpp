@@ -9,6 +9,7 @@
 #include "modes/faddr2line_mode.h"
 #include "modes/netfilter_mode.h"
 #include "modes/path_mode.h"
+#include "modes/reset_mode.h"
 
 int main(int argc, char** argv) {
     ftnt::hold_stop_signals();
@@ -16,7 +17,8 @@ int main(int argc, char** argv) {
     if (!parsed.options) return parsed.exit_code;
     const auto& options = *parsed.options;
     bool has_stop_signal = options.mode == ftnt::Mode::Path || options.mode == ftnt::Mode::Drop ||
-                           options.mode == ftnt::Mode::IptablesTrace;
+                           options.mode == ftnt::Mode::IptablesTrace ||
+                           options.mode == ftnt::Mode::Reset;
     if (!has_stop_signal) ftnt::release_stop_signals();
     try {
         switch (options.mode) {
@@ -32,6 +34,8 @@ int main(int argc, char** argv) {
                 return ftnt::run_faddr2line_mode(options);
             case ftnt::Mode::IptablesTrace:
                 return ftnt::run_netfilter_mode(options);
+            case ftnt::Mode::Reset:
+                return ftnt::run_reset_mode(options);
             case ftnt::Mode::None:
                 break;
         }

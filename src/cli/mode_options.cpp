@@ -17,6 +17,7 @@ constexpr uint32_t kCheck = bit(Mode::Check);
 constexpr uint32_t kDrop = bit(Mode::Drop);
 constexpr uint32_t kCleanup = bit(Mode::Cleanup);
 constexpr uint32_t kFirewall = bit(Mode::IptablesTrace);
+constexpr uint32_t kReset = bit(Mode::Reset);
 // --iptables-trace joins steps to packet paths where kprobes exist: it takes the path's flags.
 constexpr uint32_t kRunning = kPath | kDrop | kFirewall;
 constexpr uint32_t kPathLike = kPath | kFirewall;
@@ -27,25 +28,28 @@ struct OptionModes {
 };
 
 const char* const kNotInKfreeSkb = ": skb:kfree_skb does not carry it";
+// tcp:tcp_send_reset and tcp:tcp_receive_reset carry no network namespace.
+const char* const kNotInResets = ": the reset tracepoints carry no network namespace";
 
 const std::map<std::string, OptionModes>& table() {
     static const std::map<std::string, OptionModes> kTable = {
         {"--drop", {kDrop}},
+        {"--reset", {kReset}},
         {"--reason", {kDrop}},
         {"--exclude-reason", {kDrop}},
         {"--proto", {kRunning}},
         {"--drop-stack", {kDrop}},
         {"--summary", {kDrop}},
         {"--interval", {kDrop}},
-        {"--saddr", {kRunning}},
-        {"--daddr", {kRunning}},
-        {"--addr", {kRunning}},
-        {"--sport", {kRunning}},
-        {"--dport", {kRunning}},
-        {"--port", {kRunning}},
+        {"--saddr", {kRunning | kReset}},
+        {"--daddr", {kRunning | kReset}},
+        {"--addr", {kRunning | kReset}},
+        {"--sport", {kRunning | kReset}},
+        {"--dport", {kRunning | kReset}},
+        {"--port", {kRunning | kReset}},
         {"--netns", {kPathLike, kNotInKfreeSkb}},
         {"--netns-current", {kPathLike, kNotInKfreeSkb}},
-        {"--pid", {kRunning}},
+        {"--pid", {kRunning | kReset}},
         {"--pkt-len", {kPathLike, kNotInKfreeSkb}},
         {"--tcp-flags", {kPathLike, kNotInKfreeSkb}},
         {"--icmp-id", {kPathLike, kNotInKfreeSkb}},
@@ -65,17 +69,17 @@ const std::map<std::string, OptionModes>& table() {
         {"--diag-quiet", {kPathLike}},
         {"--diag-keep", {kPathLike}},
         {"--rules", {kPathLike}},
-        {"--btf", {kPathLike | kCheck}},
-        {"--vmlinux", {kRunning | kCheck}},
+        {"--btf", {kPathLike | kReset | kCheck}},
+        {"--vmlinux", {kRunning | kReset | kCheck}},
         {"--iptables-trace", {kFirewall}},
         {"--log-invalid", {kFirewall}},
         {"--steps-only", {kFirewall}},
-        {"--count", {kRunning}},
-        {"--duration", {kRunning}},
-        {"--output", {kRunning | kCheck}},
-        {"--date", {kRunning}},
-        {"--ring-pages", {kRunning}},
-        {"--catalog", {kRunning | kCheck}},
+        {"--count", {kRunning | kReset}},
+        {"--duration", {kRunning | kReset}},
+        {"--output", {kRunning | kReset | kCheck}},
+        {"--date", {kRunning | kReset}},
+        {"--ring-pages", {kRunning | kReset}},
+        {"--catalog", {kRunning | kReset | kCheck}},
         {"--cleanup", {kCleanup}},
     };
     return kTable;
@@ -83,7 +87,8 @@ const std::map<std::string, OptionModes>& table() {
 
 std::string modes_text(uint32_t modes) {
     std::string text;
-    for (Mode mode : {Mode::Path, Mode::Drop, Mode::IptablesTrace, Mode::Check, Mode::Cleanup})
+    for (Mode mode :
+         {Mode::Path, Mode::Drop, Mode::Reset, Mode::IptablesTrace, Mode::Check, Mode::Cleanup})
         if (modes & bit(mode)) text += (text.empty() ? "" : ", ") + mode_label(mode);
     return text;
 }
@@ -98,6 +103,8 @@ std::string mode_label(Mode mode) {
             return "--check";
         case Mode::Drop:
             return "--drop";
+        case Mode::Reset:
+            return "--reset";
         case Mode::Cleanup:
             return "--cleanup";
         case Mode::Faddr2line:
@@ -136,6 +143,8 @@ std::optional<std::string> refusal_for(Mode mode, const std::string& flag) {
     if (row.modes & bit(mode)) return std::nullopt;
     std::string text = flag + " does not apply to " + mode_label(mode);
     if (mode == Mode::Drop && *row.why_not) return text + row.why_not;
+    if (mode == Mode::Reset && (flag == "--netns" || flag == "--netns-current"))
+        return text + kNotInResets;
     return text + " (it goes with: " + modes_text(row.modes) + ")";
 }
 

@@ -39,6 +39,9 @@ void add_drop_options(CLI::App& app, Options& o, NumberTexts& n) {
     app.add_flag("--summary", o.summary,
                  "Count drops by reason and location instead of listing them");
     app.add_option("--interval", n.interval, "With --summary: print every SEC seconds");
+    app.add_flag("--reset", o.reset,
+                 "Show every TCP reset sent or received: tuple, process, state, reason, stack, "
+                 "cause");
 }
 
 void add_filter_options(CLI::App& app, Options& o, NumberTexts& n) {
@@ -161,6 +164,7 @@ void convert_values(const NumberTexts& n, Options& o) {
 
 Mode mode_of(const Options& o, bool faddr2line) {
     if (o.drop) return Mode::Drop;
+    if (o.reset) return Mode::Reset;
     if (o.cleanup) return Mode::Cleanup;
     if (o.check) return Mode::Check;
     if (faddr2line) return Mode::Faddr2line;
@@ -202,12 +206,12 @@ ParseResult parse_command_line(int argc, char** argv) {
         std::cerr << "ftnettrace: " << shown_value(e.what(), 300) << "\n";
         return {std::nullopt, kExitUsage};
     }
-    int modes =
-        (o.drop ? 1 : 0) + (o.cleanup ? 1 : 0) + (o.check ? 1 : 0) + (faddr->parsed() ? 1 : 0);
+    int modes = (o.drop ? 1 : 0) + (o.cleanup ? 1 : 0) + (o.check ? 1 : 0) +
+                (faddr->parsed() ? 1 : 0) + (o.reset ? 1 : 0);
     bool netfilter = o.iptables_trace || o.log_invalid;
     modes += netfilter ? 1 : 0;
     if (modes > 1) {
-        std::cerr << "ftnettrace: choose one of --drop, --check, --cleanup, faddr2line, "
+        std::cerr << "ftnettrace: choose one of --drop, --reset, --check, --cleanup, faddr2line, "
                      "--iptables-trace/--log-invalid\n";
         return {std::nullopt, kExitUsage};
     }

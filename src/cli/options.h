@@ -8,13 +8,14 @@
 
 namespace ftnt {
 
-enum class Mode { None, Path, Check, Drop, Cleanup, Faddr2line, IptablesTrace };
+enum class Mode { None, Path, Check, Drop, Cleanup, Faddr2line, IptablesTrace, Reset };
 enum class OutputKind { Text, Json };
 
 struct Options {
     Mode mode = Mode::None;
     bool drop = false;            // --drop
     bool cleanup = false;         // --cleanup
+    bool reset = false;           // --reset: every TCP reset, who sent it and why
     bool iptables_trace = false;  // --iptables-trace
     bool log_invalid = false;     // --log-invalid (alone or with --iptables-trace)
     bool steps_only = false;      // --steps-only: firewall steps alone, not joined to paths

@@ -140,6 +140,27 @@ class JsonOutput : public Output {
         sink_.commit();
     }
 
+    void reset(const ResetView& v) override {
+        if (!sink_.has_room()) return sink_.skip();
+        const PathEvent& e = *v.event;
+        {
+            JsonObject o(sink_.record());
+            o.field("type", "reset").field_seconds("ts", e.time_ns);
+            date(o, e.time_ns);
+            o.field("direction", v.sent ? "sent" : "received");
+            if (v.tuple) tuple_fields(o, *v.tuple, scratch_);
+            o.field("cpu", e.cpu).field("pid", e.tid).field("comm", v.comm);
+            if (!e.state.empty()) o.field("state", e.state);
+            if (e.reason) o.field("reason", *e.reason);
+            if (!v.cause.empty()) o.field("cause", v.cause);
+            o.field("source", e.func);
+            if (e.sk) o.field("sk", hex_string(e.sk));
+            if (e.skb) o.field("skb", hex_string(e.skb));
+            if (!v.stack.empty()) o.field("stack", v.stack);
+        }
+        sink_.commit();
+    }
+
     void step(const netfilter::TraceStep& s) override {
         {
             JsonObject o(sink_.record());

@@ -39,6 +39,16 @@ struct PathEventView {
     std::vector<std::string> hooks;  // --hooks: nf_hook_slow's hook functions, in order
 };
 
+// A TCP reset sent or received (--reset), its tuple in the reset's own direction.
+struct ResetView {
+    const PathEvent* event = nullptr;  // time, cpu, task, sk/skb, state, reason
+    bool sent = true;                  // false: received
+    std::optional<PacketTuple> tuple;  // from the reset's sender to its receiver
+    std::string comm;
+    std::string cause;               // one line, "" when no rule knows it
+    std::vector<std::string> stack;  // "sym+off (file:line)", innermost first
+};
+
 struct TimeFormat {
     bool wall_clock = false;  // --date
     int64_t monotonic_to_realtime_ns = 0;
@@ -52,8 +62,8 @@ struct OutputOptions {
     bool steps_counted = true;  // firewall steps count as shown (false beside packets)
 };
 
-// Each record is committed to the sink given to make_output(). Drops, path events, packets
-// and (as OutputOptions says) steps count as shown; lost notices and summaries not.
+// Each record is committed to the sink given to make_output(). Drops, path events, packets,
+// resets and (as OutputOptions says) steps count as shown; lost notices and summaries not.
 class Output {
   public:
     virtual ~Output() = default;
@@ -61,6 +71,7 @@ class Output {
     virtual void summary(const DropSummary& summary, uint64_t lost, double seconds, bool final) = 0;
     virtual void path_event(const PathEventView& view) = 0;
     virtual void packet(const Lifecycle& lifecycle, const std::vector<PathEventView>& views) = 0;
+    virtual void reset(const ResetView& view) = 0;
     virtual void step(const netfilter::TraceStep& step) = 0;
     // --diag: what the judge found about the packet just shown (not counted as shown).
     virtual void diagnosis(const Diagnosis& diagnosis) = 0;

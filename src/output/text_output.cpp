@@ -106,6 +106,28 @@ class TextOutput : public Output {
         sink_.commit();
     }
 
+    // "[12.345678] reset sent TCP 192.0.2.2:80 -> 192.0.2.1:40000 state TCP_CLOSE reason
+    // TCP_ABORT_ON_CLOSE by 123/server: close() with unread data", then the stack.
+    void reset(const ResetView& v) override {
+        if (!sink_.has_room()) return sink_.skip();
+        const PathEvent& e = *v.event;
+        std::string& out = sink_.record();
+        line_ = '[' + format_time(e.time_ns, options_.time) + "] reset ";
+        line_ += v.sent ? "sent" : "received";
+        if (v.tuple) line_ += " TCP " + v.tuple->source() + " -> " + v.tuple->destination();
+        if (!e.state.empty()) line_ += " state " + e.state;
+        if (e.reason) line_ += " reason " + *e.reason;
+        line_ += " by ";
+        append_uint(line_, e.tid);
+        line_ += '/' + v.comm + " cpu";
+        append_uint(line_, e.cpu);
+        line_ += "  " + e.func;
+        append_text_line(out, line_);
+        if (!v.cause.empty()) append_text_line(out, "    cause: " + v.cause);
+        stack_lines(out, v.stack, "");
+        sink_.commit();
+    }
+
     void step(const netfilter::TraceStep& s) override {
         line_ = s.time_ns ? format_time(*s.time_ns, options_.time) + " " : "";
         line_ += step_location(s) + " → " + s.verdict + "  " + packet_text(s.packet) +
