@@ -79,12 +79,12 @@ void add_path_options(CLI::App& app, Options& o, NumberTexts& n) {
     app.add_flag("--detail", o.detail, "Add cpu, pid, comm and skb address to each event");
     app.add_flag("--ret", o.returns, "Add return values (kretprobes)");
     app.add_flag("--follow-in-kernel", o.follow_in_kernel,
-                 "With a filter, follow the filtered packets to their free with hist triggers "
-                 "(6.1+) so other packets' frees never reach user space (the default)");
+                 "Experimental: with a filter, follow the filtered packets to their free with "
+                 "hist triggers (6.1+) so other packets' frees never reach user space (see the "
+                 "README: a 6.1 guest soft-locked once with it)");
     app.add_flag_callback(
         "--no-follow-in-kernel", [&o] { o.follow_in_kernel = false; },
-        "With a filter, read every packet's free in user space, as on kernels without hist "
-        "triggers");
+        "Read every packet's free in user space (the default)");
     app.add_flag("--hooks", o.hooks,
                  "At nf_hook_slow: the hook functions registered on that hook, and which "
                  "family and hook it is");

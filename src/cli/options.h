@@ -33,10 +33,10 @@ struct Options {
     std::string trace;   // -t/--trace GROUP|FUNC[,...]
     bool basic = false;
     bool detail = false;
-    bool returns = false;          // --ret
-    bool hooks = false;            // --hooks: nf_hook_slow's hook functions
-    bool follow_in_kernel = true;  // --no-follow-in-kernel: no hist triggers following skbs
-    std::string trace_stack;       // --trace-stack FUNC[,...]
+    bool returns = false;           // --ret
+    bool hooks = false;             // --hooks: nf_hook_slow's hook functions
+    bool follow_in_kernel = false;  // --follow-in-kernel: hist triggers follow filtered skbs
+    std::string trace_stack;        // --trace-stack FUNC[,...]
     double min_latency_ms = 0;
     std::vector<std::string> kprobes;            // --kprobe 'FUNC [name=FETCHARG ...]'
     std::vector<std::string> kretprobes;         // --kretprobe FUNC
