@@ -149,6 +149,26 @@ const AttachedProbe* PathAttachment::find(uint64_t tracepoint_id) const {
     return it == by_id_.end() ? nullptr : &it->second;
 }
 
+std::optional<AttachedSample> PathAttachment::sample_of(std::span<const uint8_t> record) const {
+    auto id = sample_identifier(record);
+    const TracepointRequest* request = id ? reader_.request_of(*id) : nullptr;
+    const AttachedProbe* probe = request ? find(request->tracepoint_id) : nullptr;
+    if (!probe) return std::nullopt;
+    auto sample = parse_sample(record, reader_.sample_type_of(*id));
+    if (!sample) return std::nullopt;
+    return AttachedSample{probe, std::move(*sample)};
+}
+
+bool decode_attached(const AttachedSample& attached, PathEvent& event) {
+    if (!attached.probe->decoder->decode(attached.sample.raw, event)) return false;
+    event.time_ns = attached.sample.time;
+    event.cpu = attached.sample.cpu;
+    event.pid = attached.sample.pid;
+    event.tid = attached.sample.tid;
+    event.stack = attached.sample.callchain;
+    return true;
+}
+
 void PathAttachment::add(const PathProbe& probe, const std::string& system,
                          const std::string& event, const std::string& filter,
                          const std::string& func, bool is_return) {

@@ -18,6 +18,7 @@
 #include "plan/path_plan.h"
 #include "read/instance_ring.h"
 #include "read/perf_reader.h"
+#include "read/perf_record.h"
 
 namespace ftnt {
 
@@ -28,6 +29,15 @@ struct AttachedProbe {
     int clone_offset = -1;   // a followed clone's record: where its clone's address is
     int time_offset = -1;    // a followed record: where the writer's own time stamp is
 };
+
+// A perf record of this run: the point it came from and its parsed sample.
+struct AttachedSample {
+    const AttachedProbe* probe = nullptr;
+    Sample sample;
+};
+
+// The sample decoded as its point's event, with the sample's time, CPU, task and stack.
+bool decode_attached(const AttachedSample& attached, PathEvent& event);
 
 class PathAttachment {
   public:
@@ -55,6 +65,8 @@ class PathAttachment {
     void attach(const PathProbe& probe, const std::string& extra_filter);
 
     const AttachedProbe* find(uint64_t tracepoint_id) const;
+    // A sample record of a point of this run; nothing for any other record.
+    std::optional<AttachedSample> sample_of(std::span<const uint8_t> record) const;
     std::size_t attached() const { return by_id_.size(); }
     const std::vector<std::string>& skipped() const { return skipped_; }
     PerfReader& reader() { return reader_; }

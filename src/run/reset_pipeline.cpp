@@ -26,22 +26,12 @@ void ResetPipeline::on_record(const OwnedRecord& record) {
             output_.lost(lost.cpu, lost.lost, lost.time);
         }))
         return;
-    const PerfReader& reader = attachment_.reader();
-    auto id = sample_identifier(bytes);
-    const TracepointRequest* request = id ? reader.request_of(*id) : nullptr;
-    const AttachedProbe* probe = request ? attachment_.find(request->tracepoint_id) : nullptr;
-    if (!probe || probe->decoder->is_return()) return;
-    auto sample = parse_sample(bytes, reader.sample_type_of(*id));
-    if (!sample) return;
+    auto attached = attachment_.sample_of(bytes);
+    if (!attached || attached->probe->decoder->is_return()) return;
     ++events_seen_;
     PathEvent event;
-    if (!probe->decoder->decode(sample->raw, event)) return;
-    event.time_ns = sample->time;
-    event.cpu = sample->cpu;
-    event.pid = sample->pid;
-    event.tid = sample->tid;
-    event.stack = sample->callchain;
-    on_event(event, *probe->probe);
+    if (!decode_attached(*attached, event)) return;
+    on_event(event, *attached->probe->probe);
 }
 
 // The tuple either way round passes the address and port filter (a reset names a
