@@ -3,8 +3,8 @@
 #
 # ftnettrace_static_prefer_archives() runs before the pkg-config look-ups, so each imported
 # target names lib*.a; ftnettrace_static_link(TARGET) after them adds what each archive needs
-# (pkg-config --static), builds libmnl from Debian's source (cmake/DebianLibmnl.cmake) and links
-# TARGET with -static.
+# (pkg-config --static) and links TARGET with -static. Netlink (--iptables-trace on nf_tables)
+# is the project's own code (src/netfilter/netlink_*), so no libmnl.a is needed.
 
 option(FTNETTRACE_STATIC "Link sbin/ftnettrace statically (one file that runs on any x86-64 Linux)"
        OFF)
@@ -16,19 +16,10 @@ macro(ftnettrace_static_prefer_archives)
 endmacro()
 
 function(ftnettrace_static_link target)
-  include(${CMAKE_CURRENT_FUNCTION_LIST_DIR}/DebianLibmnl.cmake)
-  ftnettrace_debian_libmnl(ftnettrace_libmnl)
-  # pkg-config's libmnl target named libmnl.so (no .a exists): replaced by the one built here.
-  set_property(TARGET PkgConfig::LIBMNL PROPERTY INTERFACE_LINK_LIBRARIES ftnettrace_libmnl)
-  set_property(TARGET PkgConfig::LIBMNL PROPERTY INTERFACE_LINK_DIRECTORIES "")
-  foreach(prefix IN ITEMS TRACEFS TRACEEVENT LIBDW LIBELF LIBBPF LIBNFTNL)
+  foreach(prefix IN ITEMS TRACEFS TRACEEVENT LIBDW LIBELF LIBBPF)
     set(needed ${${prefix}_STATIC_LIBRARIES})
-    list(REMOVE_ITEM needed ${${prefix}_LIBRARIES} mnl)
+    list(REMOVE_ITEM needed ${${prefix}_LIBRARIES})
     set_property(TARGET PkgConfig::${prefix} APPEND PROPERTY INTERFACE_LINK_LIBRARIES ${needed})
-    if(prefix STREQUAL "LIBNFTNL")
-      set_property(TARGET PkgConfig::${prefix} APPEND PROPERTY INTERFACE_LINK_LIBRARIES
-                   ftnettrace_libmnl)
-    endif()
   endforeach()
   # libelf.a reads zstd-compressed sections (elfutils 0.188), which its .pc does not say.
   set_property(TARGET PkgConfig::LIBELF APPEND PROPERTY INTERFACE_LINK_LIBRARIES zstd)

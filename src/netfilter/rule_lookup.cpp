@@ -6,6 +6,7 @@
 #include <cctype>
 
 #include "netfilter/command.h"
+#include "netfilter/nft_rule_dump.h"
 #include "netfilter/nft_trace_decode.h"
 
 namespace ftnt::netfilter {

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "ftnettrace/firewall_step.h"
-#include "netfilter/nftrace_reader.h"
+#include "netfilter/nft_trace_message.h"
 #include "netfilter/rule_text.h"
 
 namespace ftnt::netfilter {

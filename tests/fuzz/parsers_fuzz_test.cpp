@@ -6,7 +6,6 @@
 // process stays under a memory bound.
 #include <bpf/btf.h>
 #include <gtest/gtest.h>
-#include <libnftnl/common.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -25,7 +24,7 @@
 #include "netfilter/kmsg_announce.h"
 #include "netfilter/kmsg_lines.h"
 #include "netfilter/nft_trace_decode.h"
-#include "netfilter/nftrace_reader.h"
+#include "netfilter/nft_trace_message.h"
 #include "netfilter/rule_text.h"
 #include "netfilter/run_state.h"
 #include "plan/catalog.h"
@@ -263,13 +262,14 @@ TEST(FuzzParsers, KmsgTraceAndLogLines) {
 // The recorded NFT_MSG_TRACE message of the unit tests, as bytes to mutate.
 std::string recorded_trace_message() {
     auto message = test::recorded_trace_message();
-    return {reinterpret_cast<const char*>(message.data()), test::message_length(message)};
+    return {message.begin(), message.end()};
 }
 
-// ftnettrace checks message lengths and attribute types and lengths with libmnl before
-// libnftnl parses a message (libnftnl 1.2 ends the process, "kernel ABI is broken", on
-// malformed ones). Each batch runs in a child process: one that does not exit 0 fails the
-// test, with its last input saved and the seed printed.
+// ftnettrace's own netlink walker checks every message and attribute length against what is
+// left and each attribute's size before it reads one. Each batch runs in a child process: one
+// that does not exit 0 fails the test, with its last input saved and the seed printed. The
+// input is decoded from an unaligned copy that ends where it ends (a read past it leaves the
+// allocation: caught by a sanitizer build).
 TEST(FuzzParsers, NftraceNetlinkMessages) {
     Mutator m(6);
     std::string recorded = recorded_trace_message();
@@ -284,10 +284,10 @@ TEST(FuzzParsers, NftraceNetlinkMessages) {
         for (int i = 0; i < 1000; ++i, ++cases)
             inputs.push_back(m.mutate(recorded, 1 + static_cast<int>(m.below(4))));
         auto failure = run_in_child(inputs, "/tmp/ftnt-fuzz-nftrace", [](const std::string& data) {
-            std::vector<uint64_t> aligned(data.size() / 8 + 1);  // as a netlink buffer is
-            std::memcpy(aligned.data(), data.data(), data.size());
+            std::vector<uint8_t> exact(data.size() + 1);
+            std::memcpy(exact.data() + 1, data.data(), data.size());
             netfilter::decode_nftrace_messages(
-                aligned.data(), data.size(), [&](const netfilter::NftTraceEvent& e) {
+                exact.data() + 1, data.size(), [&](const netfilter::NftTraceEvent& e) {
                     netfilter::PacketInfo packet;
                     netfilter::decode_trace_headers(e.network_header, e.transport_header, packet);
                     netfilter::nft_verdict_name(e.verdict.value_or(0), e.jump_target);

@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <regex>
+#include <sstream>
 #include <thread>
 
 #include "netfilter/rule_text.h"
@@ -158,6 +159,48 @@ TEST_F(NetfilterLive, NativeNftDropNamesChainAndHandle) {
     EXPECT_NE(run.stdout_text().find("ICMP 192.0.2.1 -> 192.0.2.2 echo request"), std::string::npos)
         << run.stdout_text();
     EXPECT_EQ(run.stop(SIGTERM), 0) << run.stderr_text();
+}
+
+// The nf_tables steps ftnettrace reads with its own netlink reader are those `nft monitor
+// trace` (nftables' own reader) prints for the same packets, in order: echo 1 jumps to uc,
+// goes on and ends in the policy; echo 2 is dropped in uc.
+TEST_F(NetfilterLive, NativeNftStepsAreThoseNftMonitorTracePrints) {
+    ASSERT_EQ(ns_->run(ns_->b(),
+                       "nft add table inet t && nft add chain inet t input "
+                       "\"{ type filter hook input priority 0; }\" && nft add chain inet t uc && "
+                       "nft add rule inet t input ip protocol icmp jump uc && "
+                       "nft add rule inet t uc ip protocol icmp counter && "
+                       "nft add rule inet t uc icmp sequence 2 drop"),
+              0);
+    std::string monitor_out = "/tmp/ftnt-" + std::to_string(::getpid()) + "-monitor.txt";
+    std::string monitor_pid = monitor_out + ".pid";
+    ns_->run(ns_->b(),
+             "timeout 60 nft monitor trace >" + monitor_out + " 2>&1 & echo $! >" + monitor_pid);
+    std::this_thread::sleep_for(std::chrono::seconds(1));  // nft joins the group
+    ToolRun run({"--iptables-trace", "--netns", ns_->b(), "-p", "icmp", "-o", "json"});
+    ASSERT_TRUE(run.wait_ready()) << run.stderr_text();
+    ping(ns_->a(), NetnsPair::kAddrB, 2);
+    EXPECT_TRUE(wait_for_output(run, "\"verdict\":\"drop\"")) << run.stdout_text();
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));  // the monitor's last lines
+    EXPECT_EQ(run.stop(SIGINT), 0) << run.stderr_text();
+    shell("kill $(cat " + monitor_pid + ") 2>/dev/null; rm -f " + monitor_pid);
+
+    using Step = std::pair<std::string, std::string>;  // chain, verdict
+    std::vector<Step> ours, oracle;
+    for (const auto& step : parse_json_lines(run.stdout_text()))
+        if (step.value("type", "") == "trace" && step.value("table", "") == "t")
+            ours.emplace_back(step.value("chain", ""), step.value("verdict", ""));
+    std::istringstream lines(shell_output("cat " + monitor_out));
+    shell("rm -f " + monitor_out);
+    std::regex rule(R"(^trace id \S+ inet t (\S+) rule .* \(verdict ([^)]+)\)$)");
+    std::regex end(R"(^trace id \S+ inet t (\S+) (?:policy|verdict) (\S+) ?$)");
+    std::smatch m;
+    std::string line;
+    while (std::getline(lines, line))
+        if (std::regex_match(line, m, rule) || std::regex_match(line, m, end))
+            oracle.emplace_back(m[1], m[2]);
+    ASSERT_GE(oracle.size(), 6u) << "nft monitor trace saw too little";
+    EXPECT_EQ(ours, oracle) << run.stdout_text();
 }
 
 class NetfilterAcceptPath : public NetfilterLive,
