@@ -7,17 +7,24 @@
 namespace ftnt {
 namespace {
 
-bool passed_before(const Lifecycle& lifecycle, std::size_t index, const std::string& point) {
-    for (std::size_t i = 0; i < index; ++i)
-        if (lifecycle.events[i].func == point) return true;
+// Whether the packet passed `point` before its event `index`, at an event that holds `when`
+// (its own fields: the ICMP type of the icmp_send it passed, say).
+bool passed_before(const Lifecycle& lifecycle, std::size_t index, const std::string& point,
+                   const Condition& when) {
+    for (std::size_t i = 0; i < index; ++i) {
+        const PathEvent& e = lifecycle.events[i];
+        if (e.func != point) continue;
+        auto own = [&](const std::string& field) { return event_field(e, field, false); };
+        if (when.holds(own)) return true;
+    }
     return false;
 }
 
 bool path_holds(const DiagRule& rule, const Lifecycle& lifecycle, std::size_t index) {
     for (const auto& point : rule.passed)
-        if (!passed_before(lifecycle, index, point)) return false;
+        if (!passed_before(lifecycle, index, point, rule.passed_when)) return false;
     for (const auto& point : rule.not_passed)
-        if (passed_before(lifecycle, index, point)) return false;
+        if (passed_before(lifecycle, index, point, Condition())) return false;
     return true;
 }
 

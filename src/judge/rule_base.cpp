@@ -51,7 +51,7 @@ struct Section {
     std::map<std::string, std::pair<std::string, int>> keys;
 };
 
-const std::set<std::string> kRuleKeys = {"at",    "when",    "passed", "not_passed",
+const std::set<std::string> kRuleKeys = {"at",    "when",    "passed", "passed_when", "not_passed",
                                          "level", "message", "advice", "fallback"};
 const std::set<std::string> kReasonKeys = {"message", "advice", "level"};
 
@@ -85,6 +85,8 @@ DiagRule rule_of(const Section& s) {
             rule.at = value;
         } else if (key == "when") {
             if (auto why = rule.when.parse(value); !why.empty()) fail(s.file, line, why);
+        } else if (key == "passed_when") {
+            if (auto why = rule.passed_when.parse(value); !why.empty()) fail(s.file, line, why);
         } else if (key == "passed" || key == "not_passed") {
             auto names = point_list(value);
             for (const auto& name : names)
@@ -103,6 +105,8 @@ DiagRule rule_of(const Section& s) {
     rule.advice = text_key(s, "advice");
     if (rule.at.empty()) fail(s.file, s.line, "a rule needs `at` (the point it reads)");
     if (rule.message.empty()) fail(s.file, s.line, "a rule needs a message");
+    if (s.keys.count("passed_when") && rule.passed.empty())
+        fail(s.file, s.keys.at("passed_when").second, "passed_when needs `passed` (its points)");
     return rule;
 }
 

@@ -5,6 +5,7 @@
 //   at = skb:kfree_skb          the catalog point it reads (tracepoint SYSTEM:EVENT or function)
 //   when = reason == NO_SOCKET and l4 == TCP     terms FIELD OP VALUE joined by `and`
 //   passed = ip_forward         the packet passed these points earlier (',' separated)
+//   passed_when = field.type == 11   the passed points' events must hold this (their fields)
 //   not_passed = ip_local_deliver
 //   level = error               info, warn or error; `reason`: the drop reason's level
 //   message = nothing listens on TCP port {dport}   {FIELD} is replaced by the event's value
@@ -32,6 +33,7 @@ struct DiagRule {
     std::string at;
     Condition when;
     std::vector<std::string> passed, not_passed;
+    Condition passed_when;  // on the event of each `passed` point (empty: always holds)
     DiagLevel level = DiagLevel::Info;
     bool level_of_reason = false;  // `level = reason`: the drop reason's own level
     std::string message, advice;

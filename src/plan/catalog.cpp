@@ -83,6 +83,15 @@ std::string field_name(const std::string& v) {
     return valid_event_name(v) ? "" : "a field name (letters, digits, '_')";
 }
 
+// A tracepoint's format fields to show with each event (and for `field.NAME` in --diag rules).
+std::string field_list(const std::string& v) {
+    std::istringstream words(v);
+    for (std::string word; words >> word;)
+        if (!valid_event_name(word))
+            return "format field names separated by spaces ('" + shown_value(word) + "' is not)";
+    return "";
+}
+
 std::string struct_member(const std::string& v) {
     auto dot = v.find('.');
     bool ok = dot != std::string::npos && valid_event_name(v.substr(0, dot)) &&
@@ -193,6 +202,7 @@ const KeyRule kKeyRules[] = {
      }},
     {"ret_type", kKprobe, scalar_type},
     {"fields", kKprobe, fetch_arg_list},
+    {"fields", kTracepoint, field_list},
     {"hooks_fields", kKprobe, fetch_arg_list},
     {"aliases", kKprobe, function_list,
      [](CatalogEntry& e, const std::string& v) { e.aliases = split_aliases(v); }},

@@ -123,6 +123,8 @@ void plan_tracepoint(const CatalogEntry& e, const std::string& tracefs_events, P
     p.group = e.get("group");
     p.tracepoint = true;
     p.lifecycle = lifecycle_role(e);
+    std::istringstream fields(e.get("fields"));
+    for (std::string field; fields >> field;) p.extra_names.push_back(field);
     plan.probes.push_back(p);
 }
 

@@ -10,6 +10,7 @@
 #include <fstream>
 #include <functional>
 
+#include "support/misbehaving_traffic.h"
 #include "support/netns.h"
 #include "support/tool_run.h"
 #include "support/traffic.h"
@@ -143,9 +144,11 @@ TEST_F(DiagLive, ClosedTcpPortIsAnErrorSayingNothingListens) {
     EXPECT_TRUE(f.value("advice", "").starts_with("start the service on port 7301")) << f.dump();
     // This kernel has no kprobes: the rules at kernel functions are said to be idle.
     if (::access("/sys/kernel/tracing/kprobe_events", F_OK) != 0) {
-        EXPECT_NE(err.find("ftnettrace: diag: 2 rules read points this run does not trace "
-                           "(kernel functions: this kernel has no kprobes): nat, forwarded"),
-                  std::string::npos)
+        EXPECT_NE(
+            err.find("ftnettrace: diag: 3 rules read points this run does not trace "
+                     "(kernel functions: this kernel has no kprobes): ttl-expired-kprobe, nat, "
+                     "forwarded"),
+            std::string::npos)
             << err;
     }
 }
@@ -248,6 +251,163 @@ TEST_F(DiagLive, DiagQuietShowsOnlyAbnormalPackets) {
         for (const auto& f : p.findings) abnormal |= f.value("level", "") != "info";
         EXPECT_TRUE(abnormal) << p.packet.dump();
     }
+}
+
+// The findings of `rule` in the packets that had an event on the interface `dev` (this
+// test's veth: other runs' traffic may be traced too).
+std::vector<nlohmann::json> findings_through(const std::string& out, const std::string& dev,
+                                             const std::string& rule) {
+    std::vector<nlohmann::json> found;
+    for (const auto& p : judged_packets(out)) {
+        bool through = false;
+        for (const auto& e : p.packet.value("events", nlohmann::json::array()))
+            through |= e.value("dev", "") == dev;
+        for (const auto& f : p.findings)
+            if (through && f.value("rule", "") == rule) found.push_back(f);
+    }
+    return found;
+}
+
+std::string veth_of(char side) {
+    return "ftnt" + std::to_string(::getpid() % 100000) + side;
+}
+
+void expect_finding(const std::vector<nlohmann::json>& found, const std::string& out,
+                    const std::string& reason, const std::string& message,
+                    const std::string& advice) {
+    ASSERT_GE(found.size(), 1u) << out;
+    const auto& f = found[0];
+    EXPECT_EQ(f.value("level", ""), "error") << f.dump();
+    EXPECT_EQ(f.value("reason", ""), reason) << f.dump();
+    EXPECT_EQ(f.value("where", ""), "skb:kfree_skb") << f.dump();
+    EXPECT_TRUE(f.value("message", "").starts_with(message)) << f.dump();
+    EXPECT_TRUE(f.value("advice", "").starts_with(advice)) << f.dump();
+}
+
+// b, which forwards, reaches 198.51.100.0/24 through a veth pair of its own (both ends in b,
+// gone with it) whose MTU is `mtu`; a routes that network through b.
+void forward_through_b(const NetnsPair& ns, int mtu) {
+    std::string inner = "ftnt" + std::to_string(::getpid() % 100000);
+    ASSERT_EQ(ns.run(ns.b(), "ip link add " + inner + "f0 mtu " + std::to_string(mtu) +
+                                 " type veth peer name " + inner + "f1 mtu " + std::to_string(mtu) +
+                                 " && ip addr add 198.51.100.1/24 dev " + inner +
+                                 "f0 && ip link set " + inner + "f0 up && ip link set " + inner +
+                                 "f1 up && sysctl -qw net.ipv4.ip_forward=1"),
+              0);
+    ASSERT_EQ(ns.run(ns.a(), "ip route add 198.51.100.0/24 via 192.0.2.2"), 0);
+}
+
+TEST_F(DiagLive, ReversePathFilterDropIsAnErrorAboutTheRouteBack) {
+    NetnsPair ns("drpf");
+    // a sends from 10.9.9.9; b, with strict rp_filter, routes 10.9.9.0/24 out by another
+    // interface (a veth pair of its own) than the one the packet came in on.
+    std::string other = "ftnt" + std::to_string(::getpid() % 100000) + "r";
+    ASSERT_EQ(ns.run(ns.a(), "ip addr add 10.9.9.9/32 dev lo"), 0);
+    ASSERT_EQ(ns.run(ns.b(), "ip link add " + other + "0 type veth peer name " + other +
+                                 "1 && ip link set " + other + "0 up && ip link set " + other +
+                                 "1 up && ip route add 10.9.9.0/24 dev " + other + "0"),
+              0);
+    ASSERT_EQ(ns.run(ns.b(), "sysctl -qw net.ipv4.conf.all.rp_filter=1 net.ipv4.conf." +
+                                 veth_of('b') + ".rp_filter=1"),
+              0);
+    auto out = diag_run({"--diag-keep"}, [&] {
+        ns.run(ns.a(), "ping -q -c 2 -i 0.2 -W 1 -I 10.9.9.9 192.0.2.2 >/dev/null");
+    });
+    expect_finding(findings_through(out, veth_of('b'), "rp-filter"), out, "IP_RPFILTER",
+                   "reverse path filtering dropped the packet",
+                   "fix the routing so that replies to");
+}
+
+TEST_F(DiagLive, UdpReceiveBufferFullIsAnErrorAboutTheReader) {
+    NetnsPair ns("drcv");
+    IdleServer unread(ns.b(), NetnsPair::kAddrB, 7310, IdleServer::Kind::UdpUnread);
+    auto out = diag_run({"--diag-keep"}, [&] { udp_send(ns.a(), NetnsPair::kAddrB, 7310, 20); });
+    expect_finding(findings_through(out, veth_of('b'), "socket-buffer-full"), out, "SOCKET_RCVBUFF",
+                   "the receiving socket's buffer was full",
+                   "read faster or raise the buffer (SO_RCVBUF");
+}
+
+TEST_F(DiagLive, ListenBacklogOverflowIsAnErrorAboutAccept) {
+    NetnsPair ns("dlst");
+    IdleServer listener(ns.b(), NetnsPair::kAddrB, 7311, IdleServer::Kind::TcpNoAccept);
+    auto out = diag_run({"--diag-keep"},
+                        [&] { tcp_two_connections_with_data(ns.a(), NetnsPair::kAddrB, 7311); });
+    expect_finding(findings_through(out, veth_of('b'), "listen-overflow"), out,
+                   "TCP_LISTEN_OVERFLOW", "the listener on port",
+                   "accept connections faster, or raise the listen() backlog");
+}
+
+TEST_F(DiagLive, TtlExpiredOnForwardIsAnErrorNamingTheDestination) {
+    NetnsPair ns("dttl");
+    forward_through_b(ns, 1500);
+    if (HasFatalFailure()) return;
+    auto out = diag_run({"--diag-keep"},
+                        [&] { ns.run(ns.a(), "ping -q -c 1 -W 1 -t 1 198.51.100.7 >/dev/null"); });
+    // The destination comes from icmp:icmp_send (6.10+), whose type and code say time
+    // exceeded; the reason alone (IP_INHDR) would also mean a bad header.
+    auto found = findings_through(out, veth_of('b'), "ttl-expired");
+    expect_finding(found, out, "IP_INHDR",
+                   "the packet's TTL ran out on its way to 198.51.100.7: this host would have "
+                   "forwarded it",
+                   "the sender's TTL is smaller than the number of hops (`traceroute "
+                   "198.51.100.7`)");
+    for (const auto& f : findings_through(out, veth_of('b'), "kernel-drop"))
+        EXPECT_NE(f.value("reason", ""), "IP_INHDR") << "the bad-header words as well";
+}
+
+TEST_F(DiagLive, FragmentationNeededOnForwardIsAnErrorAboutTheMtu) {
+    NetnsPair ns("dmtu");
+    forward_through_b(ns, 1280);
+    if (HasFatalFailure()) return;
+    auto out = diag_run({"--diag-keep"}, [&] {
+        ns.run(ns.a(), "ping -q -c 1 -W 1 -M do -s 1400 198.51.100.7 >/dev/null");
+    });
+    expect_finding(findings_through(out, veth_of('b'), "frag-needed"), out, "PKT_TOO_BIG",
+                   "the packet to 198.51.100.7 is larger than the MTU",
+                   "let Path MTU Discovery work (ICMP \"fragmentation needed\" must reach "
+                   "192.0.2.1");
+}
+
+TEST_F(DiagLive, NeighbourResolutionFailureIsAnErrorNamingTheAddress) {
+    NetnsPair ns("dnei");
+    // Nobody has 192.0.2.99 on a's link; one ARP probe of 100 ms, so it fails fast.
+    ASSERT_EQ(ns.run(ns.a(), "sysctl -qw net.ipv4.neigh." + veth_of('a') +
+                                 ".retrans_time_ms=100 net.ipv4.neigh." + veth_of('a') +
+                                 ".mcast_solicit=1"),
+              0);
+    auto out = diag_run({"--diag-keep"},
+                        [&] { ns.run(ns.a(), "ping -q -c 2 -i 0.2 -W 1 192.0.2.99 >/dev/null"); });
+    // The queued packet never reached a device: it is this test's by its address.
+    std::vector<nlohmann::json> ours;
+    for (const auto& f : findings_of_rule(judged_packets(out), "neighbour-failed"))
+        if (f.value("message", "").find("towards 192.0.2.99") != std::string::npos)
+            ours.push_back(f);
+    expect_finding(ours, out, "NEIGH_FAILED",
+                   "neighbour resolution failed: nobody answered ARP/NDP for the next hop "
+                   "towards 192.0.2.99",
+                   "check that the next hop");
+}
+
+TEST_F(DiagLive, UdpChecksumErrorIsAnErrorAboutTheSender) {
+    NetnsPair ns("dcsm");
+    auto out =
+        diag_run({"--diag-keep"}, [&] { udp_with_bad_checksum(ns.a(), NetnsPair::kAddrB, 7312); });
+    expect_finding(findings_through(out, veth_of('b'), "checksum-error"), out, "UDP_CSUM",
+                   "a checksum of the packet from", "look at the link and the sender");
+}
+
+TEST_F(DiagLive, QdiscDropIsAnErrorAboutTheQueue) {
+    NetnsPair ns("dqdc");
+    // A token bucket of 8 kbit/s and one packet of queue on a's veth: a burst overflows it.
+    ASSERT_EQ(ns.run(ns.a(), "tc qdisc add dev " + veth_of('a') +
+                                 " root tbf rate 8kbit burst 1600 limit 1600"),
+              0);
+    auto out = diag_run({"--diag-keep"}, [&] {
+        ns.run(ns.a(), "ping -q -c 10 -i 0.002 -s 1200 -w 2 192.0.2.2 >/dev/null");
+    });
+    expect_finding(findings_through(out, veth_of('a'), "qdisc-drop"), out, "QDISC_DROP",
+                   "the queueing discipline of the interface the packet left by dropped it",
+                   "`tc -s qdisc show` shows the qdisc and its drops");
 }
 
 }  // namespace

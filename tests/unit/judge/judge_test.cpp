@@ -162,6 +162,54 @@ TEST(Judge, PassedAndNotPassedReadThePacketSoFar) {
     EXPECT_EQ(early.findings[0].rule, "dropped-before-ip");
 }
 
+// As 6.18 showed a ping with TTL 1 through a forwarding namespace (kernel tracer, instance
+// of our own): icmp_send type=11 code=0 for the skb, then kfree_skb IP_INHDR at ip_forward.
+PathEvent icmp_sent(int type, int code) {
+    auto e = with_tuple(event("icmp:icmp_send", 2), "", 1, 0, 7, 0);
+    e.extra = {{"type", std::to_string(type)}, {"code", std::to_string(code)}};
+    return e;
+}
+
+TEST(Judge, TtlExpiredIsKnownByTheTimeExceededTheKernelSentNotByTheReason) {
+    auto rules = shipped_rules();
+    auto namer = no_debug_namer();
+    Judge judge(rules, namer);
+    auto expired = judge.judge(
+        packet({event("net:netif_receive_skb", 1), icmp_sent(11, 0), drop("IP_INHDR", 3)}));
+    ASSERT_EQ(expired.findings.size(), 1u);  // not the bad-header words as well
+    EXPECT_EQ(expired.findings[0].rule, "ttl-expired");
+    EXPECT_EQ(expired.findings[0].level, DiagLevel::Error);
+    EXPECT_TRUE(expired.findings[0].message.starts_with(
+        "the packet's TTL ran out on its way to 192.0.2.7: this host would have forwarded it, "
+        "dropped it instead and sent ICMP time exceeded to 192.0.2.1"))
+        << expired.findings[0].message;
+    // Parameter problem (12) for the same reason is a bad header, not a TTL.
+    auto header = judge.judge(
+        packet({event("net:netif_receive_skb", 1), icmp_sent(12, 0), drop("IP_INHDR", 3)}));
+    ASSERT_EQ(header.findings.size(), 1u);
+    EXPECT_EQ(header.findings[0].rule, "kernel-drop");
+    // Fragment reassembly time exceeded (11/1) is no TTL either.
+    auto reassembly = judge.judge(packet({icmp_sent(11, 1), drop("FRAG_REASM_TIMEOUT", 3)}));
+    ASSERT_EQ(reassembly.findings.size(), 1u);
+    EXPECT_EQ(reassembly.findings[0].rule, "kernel-drop");
+}
+
+TEST(Judge, PassedWhenReadsThePassedPointsOwnFields) {
+    RuleBase rules;
+    rules.load_text(
+        "[rule big]\nat = skb:kfree_skb\npassed = icmp:icmp_send\n"
+        "passed_when = field.type == 3 and field.code == 4\nlevel = warn\nmessage = too big\n",
+        "mine.def");
+    auto namer = no_debug_namer();
+    Judge judge(rules, namer);
+    EXPECT_EQ(judge.judge(packet({icmp_sent(3, 4), drop("PKT_TOO_BIG", 3)})).findings.size(), 1u);
+    EXPECT_TRUE(judge.judge(packet({icmp_sent(3, 1), drop("NEIGH_FAILED", 3)})).findings.empty());
+    // The drop's own fields do not count: only the passed point's.
+    auto drop_with_fields = drop("PKT_TOO_BIG", 3);
+    drop_with_fields.extra = {{"type", "3"}, {"code", "4"}};
+    EXPECT_TRUE(judge.judge(packet({icmp_sent(3, 1), drop_with_fields})).findings.empty());
+}
+
 TEST(Judge, APlaceholderThePacketLacksReadsItsFallbackText) {
     RuleBase rules;
     rules.load_text(
@@ -208,7 +256,8 @@ TEST(Judge, RulesAtPointsTheRunDoesNotTraceAreIdle) {
     auto namer = no_debug_namer();
     Judge judge(rules, namer);
     auto idle = judge.idle_rules({"skb:kfree_skb", "tcp:tcp_send_reset"});
-    EXPECT_EQ(idle, (std::vector<std::string>{"udp-port-closed-icmp", "nat", "forwarded"}));
+    EXPECT_EQ(idle, (std::vector<std::string>{"udp-port-closed-icmp", "ttl-expired",
+                                              "ttl-expired-kprobe", "nat", "forwarded"}));
 }
 
 }  // namespace

@@ -76,6 +76,12 @@ TEST(RuleBase, ABadFileNamesItsFileAndLine) {
               "bad rule at mine.def:3: a rule needs `at` (the point it reads)");
     EXPECT_EQ(error_of("[rule r]\nat = skb:kfree_skb\nmessage = m\nmood = calm\n"),
               "bad rule at mine.def:4: unknown key 'mood' for a rule");
+    EXPECT_EQ(error_of("[rule r]\nat = skb:kfree_skb\npassed_when = field.type == 11\n"
+                       "message = m\n"),
+              "bad rule at mine.def:3: passed_when needs `passed` (its points)");
+    EXPECT_EQ(error_of("[rule r]\nat = skb:kfree_skb\npassed = icmp:icmp_send\n"
+                       "passed_when = field.type = 11\nmessage = m\n"),
+              "bad rule at mine.def:4: unknown operator '=' (==, !=, <, <=, >, >=)");
     EXPECT_EQ(error_of("[probe r]\n"),
               "bad rule at mine.def:1: unknown kind 'probe' (rule or reason)");
     EXPECT_EQ(error_of("at = x\n"), "bad rule at mine.def:1: key before any [section]");

@@ -95,6 +95,11 @@ TEST(Catalog, EveryKeysValueIsChecked) {
               "bad catalog entry at user.def:3: group given twice");
     EXPECT_EQ(error_of("[tracepoint a:b]\naddresses = both\n"),
               "bad catalog entry at user.def:2: addresses must be one of packet, reply");
+    // A tracepoint's fields are its format's own names (no fetchargs).
+    EXPECT_EQ(error_of("[tracepoint icmp:icmp_send]\nfields = type code\n"), "");
+    EXPECT_EQ(error_of("[tracepoint icmp:icmp_send]\nfields = type=$arg2:s32\n"),
+              "bad catalog entry at user.def:2: fields must be format field names separated by "
+              "spaces ('type=$arg2:s32' is not)");
     EXPECT_EQ(error_of("[drop_location f]\nreason = no socket\n"),
               "bad catalog entry at user.def:2: reason must be a drop reason name (A-Z, 0-9, '_')");
 }

@@ -1,0 +1,81 @@
+// `ftnettrace --diag` where rules need kprobes: NAT seen at nf_nat_manip_pkt, a TTL that ran
+// out on forward known by __icmp_send's type and code. Run in the guest's Debian kernels.
+#include <string>
+#include <vector>
+
+#include "guest_fixture.h"
+
+namespace ftnt::test {
+namespace {
+
+class DiagGuest : public PathGuest {
+  protected:
+    // The diagnosis objects of `rule` that follow a packet for which `ours` holds.
+    template <class Ours>
+    static std::vector<nlohmann::json> findings(const std::vector<nlohmann::json>& objects,
+                                                const std::string& rule, Ours ours) {
+        std::vector<nlohmann::json> found;
+        bool in_ours = false;
+        for (const auto& object : objects) {
+            auto type = object.value("type", "");
+            if (type == "packet") in_ours = ours(object);
+            if (type == "diagnosis" && in_ours && object.value("rule", "") == rule)
+                found.push_back(object);
+        }
+        return found;
+    }
+};
+
+TEST_F(DiagGuest, SnatIsAWarningAtTheRewrite) {
+    NetnsPair ns("dsnat");
+    std::string veth = "ftnt" + std::to_string(::getpid() % 100000) + "a";
+    ASSERT_EQ(ns.run(ns.a(), "ip addr add 192.0.2.11/24 dev " + veth +
+                                 " && iptables-legacy -t nat -A POSTROUTING -p udp --dport 7120 "
+                                 "-j SNAT --to-source 192.0.2.11"),
+              0);
+    auto objects = run({"--diag-keep", "-p", "udp", "-P", "7120"},
+                       [&] { udp_send(ns.a(), NetnsPair::kAddrB, 7120, 1); });
+    auto nat = findings(objects, "nat", [](const nlohmann::json& p) {
+        return has_field(p, "saddr", "192.0.2.11") && has_func(p, "nf_nat_manip_pkt");
+    });
+    ASSERT_GE(nat.size(), 1u) << dump(objects) << stderr_;
+    EXPECT_EQ(nat[0].value("level", ""), "warn");
+    EXPECT_EQ(nat[0].value("where", ""), "nf_nat_manip_pkt");
+    EXPECT_TRUE(nat[0].value("message", "").starts_with("NAT happened")) << nat[0].dump();
+    EXPECT_TRUE(nat[0].value("advice", "").starts_with("if the rewrite is not wanted"))
+        << nat[0].dump();
+}
+
+TEST_F(DiagGuest, TtlExpiredOnForwardIsAnErrorNamingTheDestination) {
+    NetnsPair ns("dttl");
+    // b forwards to 198.51.100.0/24 through a veth pair of its own; a pings through b, TTL 1.
+    std::string inner = "ftnt" + std::to_string(::getpid() % 100000);
+    ASSERT_EQ(ns.run(ns.b(), "ip link add " + inner + "f0 type veth peer name " + inner +
+                                 "f1 && ip addr add 198.51.100.1/24 dev " + inner +
+                                 "f0 && ip link set " + inner + "f0 up && ip link set " + inner +
+                                 "f1 up && sysctl -qw net.ipv4.ip_forward=1"),
+              0);
+    ASSERT_EQ(ns.run(ns.a(), "ip route add 198.51.100.0/24 via 192.0.2.2"), 0);
+    auto objects = run({"--diag-keep", "-p", "icmp", "--addr", "198.51.100.7"},
+                       [&] { ns.run(ns.a(), "ping -q -c 1 -W 2 -t 1 198.51.100.7 >/dev/null"); });
+    auto ttl = findings(objects, "ttl-expired-kprobe", [](const nlohmann::json& p) {
+        return has_func(p, "__icmp_send") && has_func(p, "ip_forward");
+    });
+    ASSERT_EQ(ttl.size(), 1u) << dump(objects) << stderr_;
+    EXPECT_EQ(ttl[0].value("level", ""), "error");
+    EXPECT_EQ(ttl[0].value("where", ""), "skb:kfree_skb");
+    EXPECT_TRUE(ttl[0]
+                    .value("message", "")
+                    .starts_with("the packet's TTL ran out on its way to 198.51.100.7: this host "
+                                 "would have forwarded it"))
+        << ttl[0].dump();
+    EXPECT_TRUE(
+        ttl[0]
+            .value("advice", "")
+            .starts_with(
+                "the sender's TTL is smaller than the number of hops (`traceroute 198.51.100.7`)"))
+        << ttl[0].dump();
+}
+
+}  // namespace
+}  // namespace ftnt::test
