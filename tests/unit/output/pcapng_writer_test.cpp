@@ -182,9 +182,10 @@ TEST(PcapngFileTest, TsharkReadsEveryPacketWithItsInterfaceTimeAndComment) {
     ASSERT_TRUE(json.is_array());
     ASSERT_EQ(json.size(), 3u);
     const auto& layers = json[0]["_source"]["layers"];
-    EXPECT_EQ(layers["frame"]["frame.protocols"], "raw:ip:udp");
+    EXPECT_EQ(layers["frame"]["frame.protocols"], "raw:ip:udp:data");
     EXPECT_EQ(layers["pkt_comment"]["frame.comment"], "func=udp_rcv; reason=NO_SOCKET");
-    EXPECT_EQ(json[1]["_source"]["layers"]["frame"]["frame.protocols"], "eth:ethertype:ip:udp");
+    EXPECT_EQ(json[1]["_source"]["layers"]["frame"]["frame.protocols"],
+              "eth:ethertype:ip:udp:data");
     std::system(("rm -rf '" + dir + "'").c_str());
 }
 
