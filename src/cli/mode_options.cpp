@@ -79,6 +79,8 @@ const std::map<std::string, OptionModes>& table() {
         {"--output", {kRunning | kReset | kCheck}},
         {"--date", {kRunning | kReset}},
         {"--ring-pages", {kRunning | kReset}},
+        {"--write", {kPath | kDrop}},
+        {"--snaplen", {kPath | kDrop}},
         {"--catalog", {kRunning | kReset | kCheck}},
         {"--cleanup", {kCleanup}},
     };

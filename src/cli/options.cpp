@@ -18,7 +18,7 @@ constexpr const char* kVersion = "ftnettrace 0.1.0";
 // Number-valued flags are taken as text and converted by cli/values after parsing: CLI11's
 // own conversions accept nan, inf and 1e-9, and a failed one aborted (std::stoul).
 struct NumberTexts {
-    std::string interval, pid, icmp_id, min_latency, count, duration, ring_pages;
+    std::string interval, pid, icmp_id, min_latency, count, duration, ring_pages, snaplen;
     std::set<std::string> given;  // long names of the options on the command line
     bool has(const char* flag) const { return given.count(flag) > 0; }
 };
@@ -117,6 +117,9 @@ void add_run_options(CLI::App& app, Options& o, NumberTexts& n) {
         ->transform(CLI::CheckedTransformer(kOutputs, CLI::ignore_case));
     app.add_flag("--date", o.wall_clock,
                  "Print wall-clock date and time instead of monotonic seconds");
+    app.add_option("-w,--write", o.pcapng_path,
+                   "Also write the packet bytes the probes fetched to FILE (pcapng)");
+    app.add_option("--snaplen", n.snaplen, "With -w: keep at most N bytes of each packet");
     app.add_option("--ring-pages", n.ring_pages, "perf ring data pages per CPU (power of two)");
     app.add_option("--catalog", o.catalog_dir, "Directory of probe catalog files (*.def)")
         ->check(CLI::ExistingDirectory);
@@ -146,6 +149,10 @@ void convert_values(const NumberTexts& n, Options& o) {
                              "' is not a power of two from 1 to 65536");
         o.ring_pages = static_cast<std::size_t>(pages);
     }
+    if (n.has("--snaplen"))
+        o.snaplen = static_cast<uint32_t>(parse_whole_number(n.snaplen, "--snaplen", 1, 262144));
+    if (n.has("--write") && o.pcapng_path.empty())
+        throw UsageError("--write: '' is not a file name");
     if (n.has("--pkt-len")) parse_range(o.pkt_len, "--pkt-len", kMaxU32);
     if (n.has("--tcp-flags") &&
         (o.tcp_flags.empty() || o.tcp_flags.find_first_not_of("SAPRFU") != std::string::npos))
@@ -230,6 +237,14 @@ ParseResult parse_command_line(int argc, char** argv) {
     o.diag = o.diag || o.diag_quiet || o.diag_keep || !o.rules_dir.empty();
     if (o.diag && o.basic) {
         std::cerr << "ftnettrace: --diag judges whole packets, not the events of --basic\n";
+        return {std::nullopt, kExitUsage};
+    }
+    if (o.snaplen && o.pcapng_path.empty()) {
+        std::cerr << "ftnettrace: --snaplen goes with -w FILE\n";
+        return {std::nullopt, kExitUsage};
+    }
+    if (o.summary && !o.pcapng_path.empty()) {
+        std::cerr << "ftnettrace: -w writes packets, --summary shows none: choose one\n";
         return {std::nullopt, kExitUsage};
     }
     if (o.interval_seconds > 0 && !o.summary) {

@@ -60,6 +60,8 @@ struct Options {
     double duration_seconds = 0;
     OutputKind output = OutputKind::Text;
     bool wall_clock = false;
+    std::string pcapng_path;  // -w FILE: packet bytes and comments as pcapng
+    uint32_t snaplen = 0;     // --snaplen N: bytes kept of each packet (0: all fetched)
     std::size_t ring_pages = 1024;
     // data
     std::string catalog_dir;

@@ -23,7 +23,10 @@ struct DropEvent {
     std::optional<uint32_t> reason;  // absent before 5.17
     std::vector<uint64_t> stack;
     std::optional<PacketTuple> tuple;
-    std::optional<MacAddresses> mac;  // from the drop-point kprobe, when mac_header is set
+    std::optional<MacAddresses> mac;      // from the drop-point kprobe, when mac_header is set
+    std::optional<CapturedPacket> bytes;  // from the drop-point kprobe too
+    std::string dev;                      // and the skb's device, when it has one
+    uint32_t netns = 0;
 };
 
 class DropDecoder {

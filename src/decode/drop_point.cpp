@@ -43,6 +43,7 @@ DropHeaders headers_at_drop_point(const DropPointFetch& f) {
         std::memcpy(addresses.source.data(), &f.window[*mac + 6], 6);
         out.mac = addresses;
     }
+    if (out.tuple) out.bytes = capture_packet(f.window, *network, mac);
     return out;
 }
 
@@ -54,7 +55,10 @@ DropPointDecoder::DropPointDecoder(tep_event* event, int window_before)
       data_(event, "data"),
       nh_(event, "nh"),
       mh_(event, "mh"),
-      hdr_(event, "hdr") {}
+      hdr_(event, "hdr"),
+      dev_(event, "dev"),
+      devp_(event, "devp"),
+      netns_(event, "netns") {}
 
 std::optional<DropHeaders> DropPointDecoder::decode(std::span<const uint8_t> raw) const {
     auto skb = skb_.number(raw);
@@ -71,6 +75,12 @@ std::optional<DropHeaders> DropPointDecoder::decode(std::span<const uint8_t> raw
     fetch.window_before = window_before_;
     DropHeaders headers = headers_at_drop_point(fetch);
     headers.skb = *skb;
+    // A NULL skb->dev faults both reads: the name is then empty and the netns stale.
+    if (devp_.number(raw).value_or(0) != 0) {
+        headers.dev = dev_.text(raw);
+        if (!headers.dev.empty())
+            headers.netns = static_cast<uint32_t>(netns_.number(raw).value_or(0));
+    }
     return headers;
 }
 

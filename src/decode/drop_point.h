@@ -9,6 +9,7 @@
 #include <span>
 #include <string>
 
+#include "decode/packet_bytes.h"
 #include "decode/packet_tuple.h"
 #include "discover/event_formats.h"
 
@@ -25,6 +26,9 @@ struct DropHeaders {
     uint64_t skb = 0;
     std::optional<PacketTuple> tuple;
     std::optional<MacAddresses> mac;
+    std::optional<CapturedPacket> bytes;  // from the Ethernet header when fetched, else IP
+    std::string dev;                      // skb->dev's name, "" when there is none
+    uint32_t netns = 0;                   // skb->dev's netns inode
 };
 
 struct DropPointFetch {
@@ -46,7 +50,7 @@ class DropPointDecoder {
 
   private:
     int window_before_;
-    FieldRef skb_, protocol_, head_, data_, nh_, mh_, hdr_;
+    FieldRef skb_, protocol_, head_, data_, nh_, mh_, hdr_, dev_, devp_, netns_;
 };
 
 }  // namespace ftnt

@@ -82,6 +82,7 @@ std::optional<PacketDetails> decode_headers(std::span<const uint8_t> w, filters:
         auto ip = ip_start(w, layer, 4);
         if (!ip || *ip + 20 > w.size()) return std::nullopt;
         d.tuple.family = 4;
+        d.ip_offset = *ip;
         d.ip_protocol = w[*ip + 9];
         d.ip_id = be16(w, *ip + 4);
         std::memcpy(d.tuple.saddr.data(), &w[*ip + 12], 4);
@@ -94,6 +95,7 @@ std::optional<PacketDetails> decode_headers(std::span<const uint8_t> w, filters:
         auto ip = ip_start(w, layer, 6);
         if (!ip || *ip + 40 > w.size()) return std::nullopt;
         d.tuple.family = 6;
+        d.ip_offset = *ip;
         d.ip_protocol = w[*ip + 6];
         std::memcpy(d.tuple.saddr.data(), &w[*ip + 8], 16);
         std::memcpy(d.tuple.daddr.data(), &w[*ip + 24], 16);

@@ -22,6 +22,7 @@ struct PacketDetails {
     uint16_t icmp_id = 0, icmp_seq = 0;  // only where icmp_has_id_seq()
     bool has_l4 = false;
     std::optional<uint16_t> ip_id;  // IPv4 identification
+    std::size_t ip_offset = 0;      // where the IP header starts in the window
 };
 
 // `window` starts at header_window_offset(layer) from skb->data; `ethertype` is host order.

@@ -134,7 +134,14 @@ bool PathEventDecoder::decode(std::span<const uint8_t> raw, PathEvent& out) cons
         out.reason_code = static_cast<uint32_t>(reason_.number(raw).value_or(0));
         if (reasons_.size()) out.reason = reasons_.name_of(*out.reason_code);
     }
-    if (hdr_) out.packet = decode_headers(hdr_.bytes(raw), layer_, out.ethertype);
+    if (hdr_) {
+        auto window = hdr_.bytes(raw);
+        out.packet = decode_headers(window, layer_, out.ethertype);
+        // At L2 the window starts at the Ethernet header the IP header follows.
+        std::optional<std::size_t> mac;
+        if (layer_ == filters::Layer::L2) mac = 0;
+        if (out.packet) out.bytes = capture_packet(window, out.packet->ip_offset, mac);
+    }
     decode_macs(raw, out);
     if (layer_ == filters::Layer::Sock) decode_sock_tuple(raw, out);
     if (addresses_) decode_tracepoint_tuple(raw, out);

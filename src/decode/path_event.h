@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/point_keys.h"
+#include "decode/packet_bytes.h"
 #include "decode/packet_headers.h"
 #include "decode/tuple_source.h"
 #include "discover/drop_reasons.h"
@@ -30,6 +31,7 @@ struct PathEvent {
     std::string dev;
     std::optional<std::array<uint8_t, 6>> smac, dmac;  // where the Ethernet header is known
     std::optional<PacketDetails> packet;
+    std::optional<CapturedPacket> bytes;      // the header window from the packet's start
     std::optional<int64_t> retval;            // kretprobe
     std::optional<uint32_t> deduced_verdict;  // nft_do_chain: DROP where it returned STOLEN
     std::string verdict_note;                 // said after the verdict, in parentheses

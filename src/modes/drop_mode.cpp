@@ -15,6 +15,7 @@
 #include "discover/tracefs_features.h"
 #include "discover/tracefs_mount.h"
 #include "netfilter/run_state.h"
+#include "output/pcapng_output.h"
 #include "plan/drop_locations.h"
 #include "run/drop_pipeline.h"
 
@@ -70,6 +71,8 @@ int run_drop_mode(const Options& options) {
             "the skb:kfree_skb tracepoint is missing (kernel without "
             "CONFIG_TRACEPOINTS or CONFIG_NET)");
     auto reasons = reasons_of(kfree_skb);
+    std::optional<pcapng::File> pcapng_file;
+    if (!options.pcapng_path.empty()) pcapng_file.emplace(options.pcapng_path);
     AddressNamer namer(symbolize::Kallsyms::load(), debug_info_options(options.vmlinux));
 
     // plan
@@ -100,10 +103,21 @@ int run_drop_mode(const Options& options) {
 
     for (const auto& line : plan.notices) std::cerr << "ftnettrace: " << line << "\n";
     for (const auto& line : namer.status_lines()) std::cerr << "ftnettrace: " << line << "\n";
+    if (pcapng_file && !attachment.point.event)
+        std::cerr << "ftnettrace: "
+                  << pcapng_without_bytes_line(options.pcapng_path,
+                                               features.kprobe_events
+                                                   ? "no drop-point kprobe, and skb:kfree_skb "
+                                                     "carries no packet bytes"
+                                                   : "no kprobe events in this kernel, and "
+                                                     "skb:kfree_skb carries no packet bytes")
+                  << "\n";
 
     // decode -> track -> output
     OutputSink sink(STDOUT_FILENO);
-    auto output = output_of(options, sink);
+    PcapngOutput* pcapng = nullptr;
+    auto output = with_pcapng(output_of(options, sink), pcapng_file,
+                              {options.snaplen, measure_monotonic_to_realtime()}, pcapng);
     // Counting in the kernel needs no user-space check of each drop: not with joined tuples.
     std::unique_ptr<SummaryCounters> counters;
     if (options.summary && plan.joins.empty() && !attachment.point.event)
@@ -125,6 +139,7 @@ int run_drop_mode(const Options& options) {
         output->summary(pipeline.summary(), reader.lost_total(), loop.seconds(), true);
     auto end = finish_output(sink);
     for (const auto& note : end.notes) std::cerr << "ftnettrace: " << note << "\n";
+    if (pcapng) std::cerr << "ftnettrace: " << pcapng->finish() << "\n";
     std::cerr << "ftnettrace: " << pipeline.events_seen() << " events seen, "
               << (options.summary ? pipeline.drops_total() : sink.shown()) << " drops shown, "
               << lost_line(reader) << ", " << std::fixed << std::setprecision(2) << loop.seconds()

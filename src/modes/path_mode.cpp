@@ -23,6 +23,7 @@
 #include "modes/path_messages.h"
 #include "netfilter/namespace.h"
 #include "netfilter/run_state.h"
+#include "output/pcapng_output.h"
 #include "plan/drop_locations.h"
 #include "plan/follow_plan.h"
 #include "plan/kernel_filter.h"
@@ -52,6 +53,8 @@ int run_path_mode(const Options& o) {
     EventFormats formats;
     tep_event* kfree_skb = formats.load(tracefs.path(), "skb", "kfree_skb");
     auto reasons = DropReasonTable::from_event(kfree_skb);
+    std::optional<pcapng::File> pcapng_file;
+    if (!o.pcapng_path.empty()) pcapng_file.emplace(o.pcapng_path);
     AddressNamer namer(symbolize::Kallsyms::load(), debug_info_options(o.vmlinux));
 
     // plan
@@ -98,12 +101,22 @@ int run_path_mode(const Options& o) {
     if (attachment.attached() == 0) throw KernelError("no probe point could be attached");
     for (const auto& line : namer.status_lines()) std::cerr << "ftnettrace: " << line << "\n";
 
+    if (pcapng_file && !plan.kprobes)
+        std::cerr << "ftnettrace: "
+                  << pcapng_without_bytes_line(o.pcapng_path,
+                                               "no kprobe events in this kernel, and its "
+                                               "tracepoints carry no packet bytes")
+                  << "\n";
+
     // decode -> track -> output
     OutputSink sink(STDOUT_FILENO);
     // Steps of no packet are shown beside the packets: only packets count as shown.
-    auto output =
+    int64_t realtime_offset = measure_monotonic_to_realtime();
+    PcapngOutput* pcapng = nullptr;
+    auto output = with_pcapng(
         make_output(o.output == OutputKind::Json ? OutputFormat::json : OutputFormat::text, sink,
-                    {{o.wall_clock, measure_monotonic_to_realtime()}, o.detail, false});
+                    {{o.wall_clock, realtime_offset}, o.detail, false}),
+        pcapng_file, {o.snaplen, realtime_offset}, pcapng);
     PathMatch match(filter, netns, plan.kprobes, user_checks_of(o));
     PathPipeline pipeline({o.basic, o.count, o.min_latency_ms}, match, attachment, reasons, namer,
                           *output);
@@ -137,6 +150,7 @@ int run_path_mode(const Options& o) {
     loop.run(&attachment.reader(), {}, pipeline);
     auto end = finish_output(sink);
     for (const auto& note : end.notes) std::cerr << "ftnettrace: " << note << "\n";
+    if (pcapng) std::cerr << "ftnettrace: " << pcapng->finish() << "\n";
     say_end(o, pipeline, sink, attachment, loop.seconds(), firewall);
     return end.exit_code;
 }

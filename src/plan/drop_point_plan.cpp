@@ -2,9 +2,12 @@
 
 #include <map>
 
+#include "core/errors.h"
+
 #include "ftnettrace/filters.h"
 #include "plan/drop_plan.h"
 #include "plan/fetchargs.h"
+#include "plan/skb_layout.h"
 
 namespace ftnt {
 namespace {
@@ -56,6 +59,20 @@ std::string kprobe_filter(const DropRunOptions& options, const DropReasonTable& 
     // skb_unref(): with other references the skb is not freed and no tracepoint fires.
     clauses.push_back("users == 1");
     return filters::all_of(clauses);
+}
+
+// The device the skb is on and its netns (-w names an interface by them); nothing where
+// BTF lacks a member of the path.
+std::string device_fetchargs(const KernelTypes& types, const std::string& skb) {
+    try {
+        SkbLayout l = SkbLayout::from(types);
+        std::string dev = at(l.dev.byte_offset, skb);
+        return " devp=" + dev + ":x64 dev=" + at(l.dev_name.byte_offset, dev) +
+               ":string netns=" + at(l.net_inum.byte_offset, at(l.dev_net.byte_offset, dev)) +
+               ":u32";
+    } catch (const KernelError&) {
+        return "";
+    }
 }
 
 }  // namespace
@@ -110,6 +127,7 @@ DropPointPlan plan_drop_point(const DropRunOptions& options, const DropReasonTab
     args += " mh=" + at(m["mac_header"].byte_offset, skb) + ":u16";
     args += " hdr=-" + std::to_string(kDropWindowBefore) + "(" + data + "):x64[" +
             std::to_string(kDropWindowBytes / 8) + "]";
+    args += device_fetchargs(types, skb);
     DropPointProbe probe;
     probe.function = chosen->name;
     probe.kprobe = {"drop_point", symbol, args, false};

@@ -91,6 +91,9 @@ void DropPipeline::on_drop(const Sample& sample) {
         if (auto headers = point_joins_.take(event.skb, sample.time)) {
             event.tuple = headers->tuple;
             event.mac = headers->mac;
+            event.bytes = std::move(headers->bytes);
+            event.dev = headers->dev;
+            event.netns = headers->netns;
         }
     } else {
         event.tuple = joins_.take(event.skb, sample.time);

@@ -59,6 +59,24 @@ TEST(Options, FirewallStepsJoinThePathUnlessStepsOnly) {
     EXPECT_EQ(parse({"--iptables-trace", "--drop"}).exit_code, kExitUsage);
 }
 
+TEST(Options, WriteAndSnaplenForPathAndDropOnly) {
+    auto drop = parse({"--drop", "-w", "d.pcapng", "--snaplen", "64"});
+    ASSERT_TRUE(drop.options);
+    EXPECT_EQ(drop.options->pcapng_path, "d.pcapng");
+    EXPECT_EQ(drop.options->snaplen, 64u);
+    auto path = parse({"--diag", "--write", "p.pcapng"});
+    ASSERT_TRUE(path.options);
+    EXPECT_EQ(path.options->pcapng_path, "p.pcapng");
+    EXPECT_EQ(path.options->snaplen, 0u);
+    EXPECT_EQ(parse({"--reset", "-w", "r.pcapng"}).exit_code, kExitUsage);
+    EXPECT_EQ(parse({"--iptables-trace", "--steps-only", "-w", "r.pcapng"}).exit_code, kExitUsage);
+    EXPECT_EQ(parse({"--drop", "--snaplen", "64"}).exit_code, kExitUsage);
+    EXPECT_EQ(parse({"--drop", "-w", "d", "--snaplen", "0"}).exit_code, kExitUsage);
+    EXPECT_EQ(parse({"--drop", "-w", "d", "--snaplen", "x"}).exit_code, kExitUsage);
+    EXPECT_EQ(parse({"--drop", "-w", ""}).exit_code, kExitUsage);
+    EXPECT_EQ(parse({"--drop", "--summary", "-w", "d"}).exit_code, kExitUsage);
+}
+
 // Issue 11 item 10: these aborted (stoul, exit 134) or ended with exit 1.
 TEST(Options, BadNumbersExitTwoNamingTheFlag) {
     std::string long_digits(300, '9');

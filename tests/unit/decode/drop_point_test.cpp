@@ -99,5 +99,24 @@ TEST(DropPoint, ProtocolOtherThanIpGivesNoTuple) {
     EXPECT_FALSE(headers_at_drop_point(b.fetch).tuple);
 }
 
+TEST(DropPoint, BytesStartAtTheEthernetHeaderWhenItWasFetched) {
+    Buffer b(64 + 14 + 20, 64);
+    auto h = headers_at_drop_point(b.fetch);
+    ASSERT_TRUE(h.bytes);
+    EXPECT_TRUE(h.bytes->ethernet);
+    EXPECT_EQ(h.bytes->original_length, 54u);  // 14 + the IPv4 total length 40
+    EXPECT_EQ(h.bytes->bytes, syn_frame());    // not one byte of the 0xee after it
+}
+
+TEST(DropPoint, BytesStartAtTheIpHeaderWithoutAMacHeader) {
+    Buffer b(64 + 14 + 20, 64);
+    b.fetch.mac_header = 0xffff;  // not set (a locally made packet)
+    auto h = headers_at_drop_point(b.fetch);
+    ASSERT_TRUE(h.bytes);
+    EXPECT_FALSE(h.bytes->ethernet);
+    auto frame = syn_frame();
+    EXPECT_EQ(h.bytes->bytes, std::vector<uint8_t>(frame.begin() + 14, frame.end()));
+}
+
 }  // namespace
 }  // namespace ftnt

@@ -69,6 +69,14 @@ TEST(PathEventDecoder, IpRcvKprobeRecordOf61) {
     ASSERT_TRUE(out.smac && out.dmac);
     EXPECT_EQ((*out.dmac)[5], 2);
     EXPECT_EQ((*out.smac)[5], 1);
+    // -w's bytes: from the IP header (an L3 point: no Ethernet header in the window), cut at
+    // the IP total length (84) though the window holds 96.
+    ASSERT_TRUE(out.bytes);
+    EXPECT_FALSE(out.bytes->ethernet);
+    EXPECT_EQ(out.bytes->original_length, 84u);
+    ASSERT_EQ(out.bytes->bytes.size(), 84u);
+    EXPECT_EQ(out.bytes->bytes[0], 0x45);
+    EXPECT_EQ(out.bytes->bytes[12], 192);
 }
 
 TEST(PathEventDecoder, NfHookSlowFieldsAndItsReturnOf61) {

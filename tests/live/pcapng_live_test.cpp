@@ -1,0 +1,96 @@
+// -w FILE on the running kernel. Without kprobes (the host's 6.18) no point fetches packet
+// bytes: the run says so in one line and still writes each drop, with its comment, as a packet
+// of 0 bytes that tshark reads. A -w onto a symbolic link exits 2 before anything is attached.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include "support/netns.h"
+#include "support/tool_run.h"
+#include "support/traffic.h"
+#include "support/tshark.h"
+
+namespace ftnt::test {
+namespace {
+
+bool has_kprobe_events() {
+    return ::access("/sys/kernel/tracing/kprobe_events", F_OK) == 0 ||
+           ::access("/sys/kernel/debug/tracing/kprobe_events", F_OK) == 0;
+}
+
+class PcapngLive : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        if (::geteuid() != 0) GTEST_SKIP() << "live tests need root";
+        if (!tshark_available()) GTEST_SKIP() << "tshark is not installed (scripts/install-deps)";
+        char name[] = "/tmp/ftnt-pcapng-live-XXXXXX";
+        ASSERT_NE(::mkdtemp(name), nullptr);
+        dir_ = name;
+    }
+    void TearDown() override {
+        if (!dir_.empty()) shell("rm -rf '" + dir_ + "'");
+    }
+    std::string dir_;
+};
+
+TEST_F(PcapngLive, DropWithoutKprobesSaysSoAndWritesEachDropWithItsComment) {
+    if (has_kprobe_events()) GTEST_SKIP() << "kprobes here: the guest tests cover -w with bytes";
+    NetnsPair ns("pcap");
+    std::string file = dir_ + "/drops.pcapng";
+    ToolRun run({"--drop", "-o", "json", "-D", "7401", "-w", file});
+    ASSERT_TRUE(run.wait_ready()) << run.stderr_text();
+    udp_send(ns.a(), NetnsPair::kAddrB, 7401, 3);
+    usleep(300'000);
+    // SIGTERM, not SIGINT: the file must be complete after either.
+    EXPECT_EQ(run.stop(SIGTERM), 0) << run.stderr_text();
+    auto err = run.stderr_text();
+    EXPECT_NE(err.find("ftnettrace: -w " + file +
+                       ": no packet bytes here (no kprobe events in this kernel, and "
+                       "skb:kfree_skb carries no packet bytes): each event is written as a "
+                       "packet of 0 bytes"),
+              std::string::npos)
+        << err;
+    std::size_t shown = 0;
+    for (const auto& drop : parse_json_lines(run.stdout_text()))
+        if (drop.value("type", "") == "drop") ++shown;
+    auto read = tshark_fields(file, {"frame.cap_len", "frame.comment"});
+    ASSERT_EQ(read.status, 0) << read.text;
+    // Every drop shown is a packet in the file, and the test's three are among them.
+    EXPECT_EQ(read.rows.size(), shown) << read.text;
+    int ours = 0;
+    for (const auto& row : read.rows) {
+        ASSERT_EQ(row.size(), 2u) << read.text;
+        EXPECT_EQ(row[0], "0");
+        EXPECT_EQ(comment_value(row[1], "func"), "skb:kfree_skb") << row[1];
+        EXPECT_TRUE(comment_value(row[1], "skb").starts_with("0x")) << row[1];
+        if (comment_value(row[1], "reason") == "NO_SOCKET" &&
+            comment_value(row[1], "location").starts_with("__udp4_lib_rcv+0x"))
+            ++ours;
+    }
+    EXPECT_GE(ours, 3) << read.text;
+    EXPECT_NE(err.find("ftnettrace: -w " + file + ": " + std::to_string(shown) + " packets on "),
+              std::string::npos)
+        << err;
+}
+
+TEST_F(PcapngLive, WriteOntoASymlinkExitsTwoAndLeavesItsTarget) {
+    std::string target = dir_ + "/target", link = dir_ + "/link.pcapng";
+    shell("echo keep > '" + target + "' && ln -s '" + target + "' '" + link + "'");
+    std::string out, err;
+    EXPECT_EQ(run_tool({"--drop", "-w", link}, &out, &err), 2) << err;
+    EXPECT_NE(err.find("is a symbolic link (refused)"), std::string::npos) << err;
+    EXPECT_EQ(shell_output("cat '" + target + "'"), "keep\n");
+    EXPECT_EQ(err.find("tracing"), std::string::npos) << err;  // refused before attaching
+}
+
+TEST_F(PcapngLive, SnaplenWithoutWriteAndWriteWithSummaryExitTwo) {
+    std::string out, err;
+    EXPECT_EQ(run_tool({"--drop", "--snaplen", "64"}, &out, &err), 2);
+    EXPECT_NE(err.find("--snaplen goes with -w FILE"), std::string::npos) << err;
+    EXPECT_EQ(run_tool({"--drop", "--summary", "-w", dir_ + "/x"}, &out, &err), 2);
+    EXPECT_EQ(run_tool({"--reset", "-w", dir_ + "/x"}, &out, &err), 2);
+    EXPECT_NE(err.find("--write does not apply to --reset"), std::string::npos) << err;
+}
+
+}  // namespace
+}  // namespace ftnt::test
