@@ -1,5 +1,7 @@
 // `ftnettrace --diag` where rules need kprobes: NAT seen at nf_nat_manip_pkt, a TTL that ran
 // out on forward known by __icmp_send's type and code. Run in the guest's Debian kernels.
+#include <set>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -10,6 +12,19 @@ namespace {
 
 class DiagGuest : public PathGuest {
   protected:
+    // The rule names of the run's "diag: N rules read points this run does not trace" line.
+    static std::set<std::string> idle_rules(const std::string& err) {
+        const std::string start = "ftnettrace: diag: ";
+        auto at = err.find(start);
+        if (at == std::string::npos) return {};
+        auto line = err.substr(at, err.find('\n', at) - at);
+        auto names = line.substr(line.rfind(": ") + 2);  // rule names hold no ": "
+        std::set<std::string> out;
+        std::stringstream list(names);
+        for (std::string name; std::getline(list, name, ',');)
+            out.insert(name.substr(name.find_first_not_of(' ')));
+        return out;
+    }
     // The diagnosis objects of `rule` that follow a packet for which `ours` holds.
     template <class Ours>
     static std::vector<nlohmann::json> findings(const std::vector<nlohmann::json>& objects,
@@ -44,6 +59,11 @@ TEST_F(DiagGuest, SnatIsAWarningAtTheRewrite) {
     EXPECT_TRUE(nat[0].value("message", "").starts_with("NAT happened")) << nat[0].dump();
     EXPECT_TRUE(nat[0].value("advice", "").starts_with("if the rewrite is not wanted"))
         << nat[0].dump();
+    // With kprobes the tracepoints beside them are not traced: the rules that read one are
+    // said to be idle, those at kernel functions are not.
+    auto idle = idle_rules(stderr_);
+    EXPECT_TRUE(idle.count("reset-sent") && idle.count("ttl-expired")) << stderr_;
+    EXPECT_FALSE(idle.count("nat") || idle.count("ttl-expired-kprobe")) << stderr_;
 }
 
 TEST_F(DiagGuest, TtlExpiredOnForwardIsAnErrorNamingTheDestination) {
