@@ -73,6 +73,40 @@ TEST_F(PcapngLive, DropWithoutKprobesSaysSoAndWritesEachDropWithItsComment) {
         << err;
 }
 
+TEST_F(PcapngLive, PathWithoutKprobesWritesEachTracepointEventWithItsDevice) {
+    if (has_kprobe_events()) GTEST_SKIP() << "kprobes here: the guest tests cover -w with bytes";
+    NetnsPair ns("pcpath");
+    std::string file = dir_ + "/path.pcapng";
+    ToolRun run({"-o", "json", "-w", file});
+    ASSERT_TRUE(run.wait_ready()) << run.stderr_text();
+    ASSERT_EQ(ns.run(ns.a(), "ping -c 1 -W 2 192.0.2.2 >/dev/null"), 0);
+    usleep(300'000);
+    ASSERT_EQ(run.stop(SIGINT), 0) << run.stderr_text();
+    auto err = run.stderr_text();
+    EXPECT_NE(err.find("ftnettrace: -w " + file +
+                       ": no packet bytes here (no kprobe events in this kernel, and its "
+                       "tracepoints carry no packet bytes)"),
+              std::string::npos)
+        << err;
+    std::vector<nlohmann::json> events;
+    for (const auto& object : parse_json_lines(run.stdout_text()))
+        if (object.value("type", "") == "event") events.push_back(object);
+    auto read = tshark_fields(file, {"frame.cap_len", "frame.interface_name", "frame.comment"});
+    ASSERT_EQ(read.status, 0) << read.text;
+    ASSERT_EQ(read.rows.size(), events.size()) << read.text;
+    std::string veth_a = "ftnt" + std::to_string(::getpid() % 100000) + "a";
+    bool queued_on_a = false;
+    for (std::size_t i = 0; i < events.size(); ++i) {
+        const auto& row = read.rows[i];
+        ASSERT_EQ(row.size(), 3u) << read.text;
+        EXPECT_EQ(row[0], "0");
+        auto func = events[i].value("func", "");
+        EXPECT_EQ(comment_value(row[2], "func"), func) << row[2];
+        if (func == "net:net_dev_queue" && row[1] == veth_a) queued_on_a = true;
+    }
+    EXPECT_TRUE(queued_on_a) << read.text;
+}
+
 TEST_F(PcapngLive, WriteOntoASymlinkExitsTwoAndLeavesItsTarget) {
     std::string target = dir_ + "/target", link = dir_ + "/link.pcapng";
     shell("echo keep > '" + target + "' && ln -s '" + target + "' '" + link + "'");
