@@ -76,5 +76,18 @@ TEST_F(MonitorGuest, HistTriggerCountsEveryDropOfTheTest) {
         1);
 }
 
+// A run killed by SIGKILL leaves its instance and the trigger in it; --cleanup removes both.
+TEST_F(MonitorGuest, CleanupRemovesTheTriggerAKilledRunLeft) {
+    ToolRun run({"--monitor", "--metrics-listen", "9412"});
+    ASSERT_TRUE(run.wait_ready(kAttachSeconds)) << run.stderr_text();
+    std::string instance = tracefs_file("instances") + "/ftnettrace-" + std::to_string(run.pid());
+    EXPECT_EQ(run.stop(SIGKILL), -SIGKILL);
+    EXPECT_NE(shell_output("cat " + instance + "/events/skb/kfree_skb/trigger").find("hist:keys="),
+              std::string::npos);
+    std::string out, err;
+    EXPECT_EQ(run_tool({"--cleanup"}, &out, &err), 0) << out << err;
+    EXPECT_NE(shell("test -e " + instance), 0) << out << err;
+}
+
 }  // namespace
 }  // namespace ftnt::test
