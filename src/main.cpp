@@ -7,6 +7,7 @@
 #include "modes/cleanup_mode.h"
 #include "modes/drop_mode.h"
 #include "modes/faddr2line_mode.h"
+#include "modes/monitor_mode.h"
 #include "modes/netfilter_mode.h"
 #include "modes/path_mode.h"
 #include "modes/reset_mode.h"
@@ -18,7 +19,7 @@ int main(int argc, char** argv) {
     const auto& options = *parsed.options;
     bool has_stop_signal = options.mode == ftnt::Mode::Path || options.mode == ftnt::Mode::Drop ||
                            options.mode == ftnt::Mode::IptablesTrace ||
-                           options.mode == ftnt::Mode::Reset;
+                           options.mode == ftnt::Mode::Reset || options.mode == ftnt::Mode::Monitor;
     if (!has_stop_signal) ftnt::release_stop_signals();
     try {
         switch (options.mode) {
@@ -36,6 +37,8 @@ int main(int argc, char** argv) {
                 return ftnt::run_netfilter_mode(options);
             case ftnt::Mode::Reset:
                 return ftnt::run_reset_mode(options);
+            case ftnt::Mode::Monitor:
+                return ftnt::run_monitor_mode(options);
             case ftnt::Mode::None:
                 break;
         }

@@ -64,6 +64,10 @@ unsigned long long HistTrigger::dropped() const {
     return hist_dropped(read_text_file(dir_ + "/hist").value_or(""));
 }
 
+std::string HistTrigger::table() const {
+    return read_text_file(dir_ + "/hist").value_or("");
+}
+
 unsigned long long hist_dropped(const std::string& hist_text) {
     unsigned long long total = 0;
     std::istringstream lines(hist_text);

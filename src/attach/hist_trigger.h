@@ -19,6 +19,8 @@ class HistTrigger {
 
     // Entries the table could not take (its "Dropped:" line), read from the hist file.
     unsigned long long dropped() const;
+    // The hist file: the table's entries, then its Totals.
+    std::string table() const;
     const std::string& event() const { return event_; }
 
   private:

@@ -18,6 +18,7 @@ constexpr uint32_t kDrop = bit(Mode::Drop);
 constexpr uint32_t kCleanup = bit(Mode::Cleanup);
 constexpr uint32_t kFirewall = bit(Mode::IptablesTrace);
 constexpr uint32_t kReset = bit(Mode::Reset);
+constexpr uint32_t kMonitor = bit(Mode::Monitor);
 // --iptables-trace joins steps to packet paths where kprobes exist: it takes the path's flags.
 constexpr uint32_t kRunning = kPath | kDrop | kFirewall;
 constexpr uint32_t kPathLike = kPath | kFirewall;
@@ -35,12 +36,15 @@ const std::map<std::string, OptionModes>& table() {
     static const std::map<std::string, OptionModes> kTable = {
         {"--drop", {kDrop}},
         {"--reset", {kReset}},
-        {"--reason", {kDrop}},
-        {"--exclude-reason", {kDrop}},
+        {"--monitor", {kMonitor}},
+        {"--metrics-file", {kMonitor}},
+        {"--metrics-listen", {kMonitor}},
+        {"--reason", {kDrop | kMonitor}},
+        {"--exclude-reason", {kDrop | kMonitor}},
         {"--proto", {kRunning}},
         {"--drop-stack", {kDrop}},
         {"--summary", {kDrop}},
-        {"--interval", {kDrop}},
+        {"--interval", {kDrop | kMonitor}},
         {"--saddr", {kRunning | kReset}},
         {"--daddr", {kRunning | kReset}},
         {"--addr", {kRunning | kReset}},
@@ -70,18 +74,18 @@ const std::map<std::string, OptionModes>& table() {
         {"--diag-keep", {kPathLike}},
         {"--rules", {kPathLike}},
         {"--btf", {kPathLike | kReset | kCheck}},
-        {"--vmlinux", {kRunning | kReset | kCheck}},
+        {"--vmlinux", {kRunning | kReset | kCheck | kMonitor}},
         {"--iptables-trace", {kFirewall}},
         {"--log-invalid", {kFirewall}},
         {"--steps-only", {kFirewall}},
         {"--count", {kRunning | kReset}},
-        {"--duration", {kRunning | kReset}},
+        {"--duration", {kRunning | kReset | kMonitor}},
         {"--output", {kRunning | kReset | kCheck}},
         {"--date", {kRunning | kReset}},
-        {"--ring-pages", {kRunning | kReset}},
+        {"--ring-pages", {kRunning | kReset | kMonitor}},
         {"--write", {kPath | kDrop}},
         {"--snaplen", {kPath | kDrop}},
-        {"--catalog", {kRunning | kReset | kCheck}},
+        {"--catalog", {kRunning | kReset | kCheck | kMonitor}},
         {"--cleanup", {kCleanup}},
     };
     return kTable;
@@ -89,8 +93,8 @@ const std::map<std::string, OptionModes>& table() {
 
 std::string modes_text(uint32_t modes) {
     std::string text;
-    for (Mode mode :
-         {Mode::Path, Mode::Drop, Mode::Reset, Mode::IptablesTrace, Mode::Check, Mode::Cleanup})
+    for (Mode mode : {Mode::Path, Mode::Drop, Mode::Reset, Mode::IptablesTrace, Mode::Check,
+                      Mode::Cleanup, Mode::Monitor})
         if (modes & bit(mode)) text += (text.empty() ? "" : ", ") + mode_label(mode);
     return text;
 }
@@ -107,6 +111,8 @@ std::string mode_label(Mode mode) {
             return "--drop";
         case Mode::Reset:
             return "--reset";
+        case Mode::Monitor:
+            return "--monitor";
         case Mode::Cleanup:
             return "--cleanup";
         case Mode::Faddr2line:

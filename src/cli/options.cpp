@@ -38,7 +38,17 @@ void add_drop_options(CLI::App& app, Options& o, NumberTexts& n) {
     app.add_flag("--drop-stack", o.drop_stack, "Print the kernel call chain of each drop");
     app.add_flag("--summary", o.summary,
                  "Count drops by reason and location instead of listing them");
-    app.add_option("--interval", n.interval, "With --summary: print every SEC seconds");
+    app.add_option("--interval", n.interval,
+                   "With --summary: print every SEC seconds; with --monitor: rewrite "
+                   "--metrics-file every SEC seconds (default 15)");
+    app.add_flag("--monitor", o.monitor,
+                 "Count drops, TCP resets, retransmits and lost events as Prometheus metrics");
+    app.add_option("--metrics-file", o.metrics_file,
+                   "With --monitor: write the metrics to PATH (atomic rewrite, for "
+                   "node_exporter's textfile collector)");
+    app.add_option("--metrics-listen", o.metrics_listen,
+                   "With --monitor: serve HTTP GET /metrics on ADDR:PORT (PORT alone: "
+                   "127.0.0.1)");
     app.add_flag("--reset", o.reset,
                  "Show every TCP reset sent or received: tuple, process, state, reason, stack, "
                  "cause");
@@ -172,6 +182,7 @@ void convert_values(const NumberTexts& n, Options& o) {
 Mode mode_of(const Options& o, bool faddr2line) {
     if (o.drop) return Mode::Drop;
     if (o.reset) return Mode::Reset;
+    if (o.monitor) return Mode::Monitor;
     if (o.cleanup) return Mode::Cleanup;
     if (o.check) return Mode::Check;
     if (faddr2line) return Mode::Faddr2line;
@@ -214,12 +225,12 @@ ParseResult parse_command_line(int argc, char** argv) {
         return {std::nullopt, kExitUsage};
     }
     int modes = (o.drop ? 1 : 0) + (o.cleanup ? 1 : 0) + (o.check ? 1 : 0) +
-                (faddr->parsed() ? 1 : 0) + (o.reset ? 1 : 0);
+                (faddr->parsed() ? 1 : 0) + (o.reset ? 1 : 0) + (o.monitor ? 1 : 0);
     bool netfilter = o.iptables_trace || o.log_invalid;
     modes += netfilter ? 1 : 0;
     if (modes > 1) {
-        std::cerr << "ftnettrace: choose one of --drop, --reset, --check, --cleanup, faddr2line, "
-                     "--iptables-trace/--log-invalid\n";
+        std::cerr << "ftnettrace: choose one of --drop, --reset, --monitor, --check, --cleanup, "
+                     "faddr2line, --iptables-trace/--log-invalid\n";
         return {std::nullopt, kExitUsage};
     }
     o.mode = mode_of(o, faddr->parsed());
@@ -247,7 +258,7 @@ ParseResult parse_command_line(int argc, char** argv) {
         std::cerr << "ftnettrace: -w writes packets, --summary shows none: choose one\n";
         return {std::nullopt, kExitUsage};
     }
-    if (o.interval_seconds > 0 && !o.summary) {
+    if (o.interval_seconds > 0 && !o.summary && !o.monitor) {
         std::cerr << "ftnettrace: --interval goes with --summary\n";
         return {std::nullopt, kExitUsage};
     }

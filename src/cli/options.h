@@ -8,7 +8,7 @@
 
 namespace ftnt {
 
-enum class Mode { None, Path, Check, Drop, Cleanup, Faddr2line, IptablesTrace, Reset };
+enum class Mode { None, Path, Check, Drop, Cleanup, Faddr2line, IptablesTrace, Reset, Monitor };
 enum class OutputKind { Text, Json };
 
 struct Options {
@@ -19,6 +19,9 @@ struct Options {
     bool iptables_trace = false;  // --iptables-trace
     bool log_invalid = false;     // --log-invalid (alone or with --iptables-trace)
     bool steps_only = false;      // --steps-only: firewall steps alone, not joined to paths
+    bool monitor = false;         // --monitor: counts as Prometheus metrics
+    std::string metrics_file;     // --metrics-file PATH (textfile collector)
+    std::string metrics_listen;   // --metrics-listen ADDR:PORT (HTTP GET /metrics)
     // Packet filters shared by the modes (raw text; filters/ parses and checks them).
     std::string saddr, daddr, addr;  // -s -d --addr
     std::string sport, dport, port;  // -S -D -P

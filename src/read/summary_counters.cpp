@@ -6,16 +6,20 @@
 namespace ftnt {
 
 SummaryCounters::SummaryCounters(std::vector<int> cpus, uint64_t tracepoint_id,
-                                 std::string base_filter, bool has_reason, std::size_t max_pairs)
+                                 std::string base_filter, bool has_reason, std::size_t max_pairs,
+                                 bool by_protocol)
     : cpus_(std::move(cpus)),
       tracepoint_id_(tracepoint_id),
       base_filter_(std::move(base_filter)),
       has_reason_(has_reason),
-      max_pairs_(max_pairs) {}
+      max_pairs_(max_pairs),
+      by_protocol_(by_protocol) {}
 
 std::string SummaryCounters::pair_condition(const Pair& pair) const {
-    std::string location = "location == " + std::to_string(pair.second);
-    return has_reason_ ? "reason == " + std::to_string(pair.first) + " && " + location : location;
+    std::string condition = "location == " + std::to_string(pair.location);
+    if (by_protocol_) condition += " && protocol == " + std::to_string(pair.protocol);
+    return has_reason_ ? "reason == " + std::to_string(pair.reason) + " && " + condition
+                       : condition;
 }
 
 uint64_t SummaryCounters::counted_since(const Pair& pair) const {

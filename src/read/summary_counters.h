@@ -19,9 +19,15 @@ class SummaryCounters {
   public:
     // `base_filter`: the user's filter, which every counter keeps too.
     SummaryCounters(std::vector<int> cpus, uint64_t tracepoint_id, std::string base_filter,
-                    bool has_reason, std::size_t max_pairs = 32);
+                    bool has_reason, std::size_t max_pairs = 32, bool by_protocol = false);
 
-    using Pair = std::pair<uint32_t, uint64_t>;  // reason, location
+    // --monitor keys on the protocol too (`by_protocol`); otherwise `protocol` stays 0.
+    struct Pair {
+        uint32_t reason = 0;
+        uint64_t location = 0;
+        uint16_t protocol = 0;
+        auto operator<=>(const Pair&) const = default;
+    };
     bool counted(const Pair& pair) const { return counters_.count(pair) != 0; }
     // Time from which the pair's drops are counted in the kernel (samples after it are not
     // to be added again).
@@ -43,6 +49,7 @@ class SummaryCounters {
     std::string base_filter_;
     bool has_reason_;
     std::size_t max_pairs_;
+    bool by_protocol_;
     struct Counter {
         std::vector<std::unique_ptr<PerfEvent>> per_cpu;
         uint64_t since_ns = 0;

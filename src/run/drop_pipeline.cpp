@@ -62,8 +62,9 @@ DropSummary DropPipeline::summary() const {
     DropSummary merged = summary_;
     if (!counters_) return merged;
     for (const auto& [pair, count] : counters_->totals())
-        merged.add(decoder_.has_reason() ? reasons_.name_of(pair.first) : "",
-                   namer_.name(pair.second).location, count);
+        merged.add(decoder_.has_reason() ? reasons_.name_of(pair.reason) : "",
+                   namer_.name(pair.location).location, count,
+                   options_.by_protocol ? ethertype_name(pair.protocol) : "");
     return merged;
 }
 
@@ -99,7 +100,8 @@ void DropPipeline::on_drop(const Sample& sample) {
         event.tuple = joins_.take(event.skb, sample.time);
     }
     if (!passes(event)) return;
-    SummaryCounters::Pair pair{event.reason.value_or(0), event.location};
+    SummaryCounters::Pair pair{event.reason.value_or(0), event.location,
+                               options_.by_protocol ? event.protocol : uint16_t{0}};
     if (counters_ && event.time_ns >= counters_->counted_since(pair)) return;
     if (done()) return;
     ++drops_shown_;
@@ -110,7 +112,8 @@ void DropPipeline::on_drop(const Sample& sample) {
     std::optional<std::string> reason;
     if (event.reason) reason = reasons_.name_of(*event.reason);
     const NamedAddress& where = namer_.name(event.location, symbolize::AddressKind::return_address);
-    summary_.add(reason.value_or(""), where.location);
+    summary_.add(reason.value_or(""), where.location, 1,
+                 options_.by_protocol ? ethertype_name(event.protocol) : "");
     if (counters_ && !counters_->counted(pair) && !counters_->full()) count_in_kernel(pair);
 }
 

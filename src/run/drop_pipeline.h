@@ -27,6 +27,7 @@ struct DropPipelineOptions {
     uint64_t count = 0;           // --count: drops shown; 0: all
     bool summary = false;         // --summary
     double interval_seconds = 0;  // --interval: a summary every so often; 0: at the end only
+    bool by_protocol = false;     // --monitor: counts by protocol too
 };
 
 class DropPipeline : public RunStages {

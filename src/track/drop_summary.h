@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -13,18 +14,20 @@ struct SummaryRow {
     std::string reason;  // "" when the kernel has no reasons
     std::string location;
     uint64_t count = 0;
+    std::string proto;  // --monitor's protocol label; "" in --summary
 };
 
 class DropSummary {
   public:
-    void add(const std::string& reason, const std::string& location, uint64_t count = 1);
+    void add(const std::string& reason, const std::string& location, uint64_t count = 1,
+             const std::string& proto = "");
     // Rows sorted by count, highest first, then by reason and location.
     std::vector<SummaryRow> rows() const;
     uint64_t total() const { return total_; }
     void clear();
 
   private:
-    std::map<std::pair<std::string, std::string>, uint64_t> counts_;
+    std::map<std::tuple<std::string, std::string, std::string>, uint64_t> counts_;
     uint64_t total_ = 0;
 };
 

@@ -188,3 +188,23 @@ TEST(Options, StepsAloneRefusalNamesTheFlagAndWhy) {
 
 }  // namespace
 }  // namespace ftnt
+
+namespace ftnt {
+namespace {
+
+TEST(Options, MonitorTakesItsMetricsFlagsAndInterval) {
+    auto r = parse({"--monitor", "--metrics-listen", "127.0.0.1:9101", "--metrics-file",
+                    "/tmp/m.prom", "--interval", "5", "--reason", "NO_SOCKET"});
+    ASSERT_TRUE(r.options);
+    EXPECT_EQ(r.options->mode, Mode::Monitor);
+    EXPECT_EQ(r.options->metrics_listen, "127.0.0.1:9101");
+    EXPECT_EQ(r.options->metrics_file, "/tmp/m.prom");
+    EXPECT_EQ(r.options->interval_seconds, 5);
+    EXPECT_EQ(parse({"--drop", "--metrics-file", "/tmp/m.prom"}).exit_code, kExitUsage);
+    EXPECT_EQ(parse({"--monitor", "--drop"}).exit_code, kExitUsage);
+    EXPECT_EQ(parse({"--monitor", "--hooks"}).exit_code, kExitUsage);
+    EXPECT_EQ(parse({"--monitor", "--interval", "0"}).exit_code, kExitUsage);
+}
+
+}  // namespace
+}  // namespace ftnt
