@@ -259,7 +259,7 @@ ParseResult parse_command_line(int argc, char** argv) {
         return {std::nullopt, kExitUsage};
     }
     if (o.interval_seconds > 0 && !o.summary && !o.monitor) {
-        std::cerr << "ftnettrace: --interval goes with --summary\n";
+        std::cerr << "ftnettrace: --interval goes with --summary or --monitor\n";
         return {std::nullopt, kExitUsage};
     }
     return {o, kExitOk};
