@@ -10,6 +10,7 @@
 #include "modes/netfilter_mode.h"
 #include "modes/path_mode.h"
 #include "modes/reset_mode.h"
+#include "modes/sock_mode.h"
 
 int main(int argc, char** argv) {
     ftnt::hold_stop_signals();
@@ -18,7 +19,7 @@ int main(int argc, char** argv) {
     const auto& options = *parsed.options;
     bool has_stop_signal = options.mode == ftnt::Mode::Path || options.mode == ftnt::Mode::Drop ||
                            options.mode == ftnt::Mode::IptablesTrace ||
-                           options.mode == ftnt::Mode::Reset;
+                           options.mode == ftnt::Mode::Reset || options.mode == ftnt::Mode::Sock;
     if (!has_stop_signal) ftnt::release_stop_signals();
     try {
         switch (options.mode) {
@@ -36,6 +37,8 @@ int main(int argc, char** argv) {
                 return ftnt::run_netfilter_mode(options);
             case ftnt::Mode::Reset:
                 return ftnt::run_reset_mode(options);
+            case ftnt::Mode::Sock:
+                return ftnt::run_sock_mode(options);
             case ftnt::Mode::None:
                 break;
         }

@@ -18,6 +18,7 @@ constexpr uint32_t kDrop = bit(Mode::Drop);
 constexpr uint32_t kCleanup = bit(Mode::Cleanup);
 constexpr uint32_t kFirewall = bit(Mode::IptablesTrace);
 constexpr uint32_t kReset = bit(Mode::Reset);
+constexpr uint32_t kSock = bit(Mode::Sock);
 // --iptables-trace joins steps to packet paths where kprobes exist: it takes the path's flags.
 constexpr uint32_t kRunning = kPath | kDrop | kFirewall;
 constexpr uint32_t kPathLike = kPath | kFirewall;
@@ -35,26 +36,30 @@ const std::map<std::string, OptionModes>& table() {
     static const std::map<std::string, OptionModes> kTable = {
         {"--drop", {kDrop}},
         {"--reset", {kReset}},
+        {"--sock", {kSock}},
+        {"--tcp-rtt", {kSock}},
+        {"--tcp-srtt", {kSock}},
+        {"--tcp-state", {kSock}},
         {"--reason", {kDrop}},
         {"--exclude-reason", {kDrop}},
         {"--proto", {kRunning}},
         {"--drop-stack", {kDrop}},
         {"--summary", {kDrop}},
         {"--interval", {kDrop}},
-        {"--saddr", {kRunning | kReset}},
-        {"--daddr", {kRunning | kReset}},
-        {"--addr", {kRunning | kReset}},
-        {"--sport", {kRunning | kReset}},
-        {"--dport", {kRunning | kReset}},
-        {"--port", {kRunning | kReset}},
-        {"--netns", {kPathLike, kNotInKfreeSkb}},
-        {"--netns-current", {kPathLike, kNotInKfreeSkb}},
-        {"--pid", {kRunning | kReset}},
+        {"--saddr", {kRunning | kReset | kSock}},
+        {"--daddr", {kRunning | kReset | kSock}},
+        {"--addr", {kRunning | kReset | kSock}},
+        {"--sport", {kRunning | kReset | kSock}},
+        {"--dport", {kRunning | kReset | kSock}},
+        {"--port", {kRunning | kReset | kSock}},
+        {"--netns", {kPathLike | kSock, kNotInKfreeSkb}},
+        {"--netns-current", {kPathLike | kSock, kNotInKfreeSkb}},
+        {"--pid", {kRunning | kReset | kSock}},
         {"--pkt-len", {kPathLike, kNotInKfreeSkb}},
         {"--tcp-flags", {kPathLike, kNotInKfreeSkb}},
         {"--icmp-id", {kPathLike, kNotInKfreeSkb}},
         {"--check", {kCheck}},
-        {"--trace", {kPathLike}},
+        {"--trace", {kPathLike | kSock}},
         {"--basic", {kPathLike}},
         {"--detail", {kPathLike}},
         {"--ret", {kPathLike}},
@@ -69,17 +74,17 @@ const std::map<std::string, OptionModes>& table() {
         {"--diag-quiet", {kPathLike}},
         {"--diag-keep", {kPathLike}},
         {"--rules", {kPathLike}},
-        {"--btf", {kPathLike | kReset | kCheck}},
-        {"--vmlinux", {kRunning | kReset | kCheck}},
+        {"--btf", {kPathLike | kReset | kCheck | kSock}},
+        {"--vmlinux", {kRunning | kReset | kCheck | kSock}},
         {"--iptables-trace", {kFirewall}},
         {"--log-invalid", {kFirewall}},
         {"--steps-only", {kFirewall}},
-        {"--count", {kRunning | kReset}},
-        {"--duration", {kRunning | kReset}},
-        {"--output", {kRunning | kReset | kCheck}},
-        {"--date", {kRunning | kReset}},
-        {"--ring-pages", {kRunning | kReset}},
-        {"--catalog", {kRunning | kReset | kCheck}},
+        {"--count", {kRunning | kReset | kSock}},
+        {"--duration", {kRunning | kReset | kSock}},
+        {"--output", {kRunning | kReset | kCheck | kSock}},
+        {"--date", {kRunning | kReset | kSock}},
+        {"--ring-pages", {kRunning | kReset | kSock}},
+        {"--catalog", {kRunning | kReset | kCheck | kSock}},
         {"--cleanup", {kCleanup}},
     };
     return kTable;
@@ -87,8 +92,8 @@ const std::map<std::string, OptionModes>& table() {
 
 std::string modes_text(uint32_t modes) {
     std::string text;
-    for (Mode mode :
-         {Mode::Path, Mode::Drop, Mode::Reset, Mode::IptablesTrace, Mode::Check, Mode::Cleanup})
+    for (Mode mode : {Mode::Path, Mode::Drop, Mode::Reset, Mode::Sock, Mode::IptablesTrace,
+                      Mode::Check, Mode::Cleanup})
         if (modes & bit(mode)) text += (text.empty() ? "" : ", ") + mode_label(mode);
     return text;
 }
@@ -105,6 +110,8 @@ std::string mode_label(Mode mode) {
             return "--drop";
         case Mode::Reset:
             return "--reset";
+        case Mode::Sock:
+            return "--sock";
         case Mode::Cleanup:
             return "--cleanup";
         case Mode::Faddr2line:
