@@ -53,10 +53,14 @@ TEST_F(SockGuest, TcpSetStateShowsTheSessionsChangesWithSrttCwndAndNetns) {
     ASSERT_GE(by_kprobe.size(), 3u) << dump(objects) << stderr_;
     EXPECT_EQ(changes(by_kprobe)[0], Change("TCP_CLOSE", "TCP_SYN_SENT"));
     EXPECT_EQ(changes(by_kprobe)[1], Change("TCP_SYN_SENT", "TCP_ESTABLISHED"));
-    EXPECT_EQ(changes(by_kprobe)[2], Change("TCP_ESTABLISHED", "TCP_FIN_WAIT1"));
+    // tcp_session's server may close first: the client then leaves for CLOSE_WAIT.
+    EXPECT_EQ(changes(by_kprobe)[2].first, "TCP_ESTABLISHED");
+    EXPECT_TRUE(changes(by_kprobe)[2].second == "TCP_FIN_WAIT1" ||
+                changes(by_kprobe)[2].second == "TCP_CLOSE_WAIT")
+        << by_kprobe[2];
     // The kernel's own tracepoint (raised inside tcp_set_state) saw the same changes.
     EXPECT_EQ(changes(by_kprobe), changes(by_tracepoint));
-    // At close(): two exchanges gave RTT samples; the window is open; nothing retransmitted.
+    // At the close: two exchanges gave RTT samples; the window is open; nothing retransmitted.
     const auto& closing = by_kprobe[2];
     EXPECT_GT(closing.value("srtt_us", uint64_t{0}), 0u) << closing;
     EXPECT_GT(closing.value("snd_cwnd", uint64_t{0}), 0u) << closing;
