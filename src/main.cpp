@@ -11,6 +11,7 @@
 #include "modes/netfilter_mode.h"
 #include "modes/path_mode.h"
 #include "modes/reset_mode.h"
+#include "modes/sock_mode.h"
 
 int main(int argc, char** argv) {
     ftnt::hold_stop_signals();
@@ -19,7 +20,8 @@ int main(int argc, char** argv) {
     const auto& options = *parsed.options;
     bool has_stop_signal = options.mode == ftnt::Mode::Path || options.mode == ftnt::Mode::Drop ||
                            options.mode == ftnt::Mode::IptablesTrace ||
-                           options.mode == ftnt::Mode::Reset || options.mode == ftnt::Mode::Monitor;
+                           options.mode == ftnt::Mode::Reset || options.mode == ftnt::Mode::Monitor ||
+                           options.mode == ftnt::Mode::Sock;
     if (!has_stop_signal) ftnt::release_stop_signals();
     try {
         switch (options.mode) {
@@ -39,6 +41,8 @@ int main(int argc, char** argv) {
                 return ftnt::run_reset_mode(options);
             case ftnt::Mode::Monitor:
                 return ftnt::run_monitor_mode(options);
+            case ftnt::Mode::Sock:
+                return ftnt::run_sock_mode(options);
             case ftnt::Mode::None:
                 break;
         }

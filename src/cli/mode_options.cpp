@@ -19,6 +19,7 @@ constexpr uint32_t kCleanup = bit(Mode::Cleanup);
 constexpr uint32_t kFirewall = bit(Mode::IptablesTrace);
 constexpr uint32_t kReset = bit(Mode::Reset);
 constexpr uint32_t kMonitor = bit(Mode::Monitor);
+constexpr uint32_t kSock = bit(Mode::Sock);
 // --iptables-trace joins steps to packet paths where kprobes exist: it takes the path's flags.
 constexpr uint32_t kRunning = kPath | kDrop | kFirewall;
 constexpr uint32_t kPathLike = kPath | kFirewall;
@@ -39,26 +40,30 @@ const std::map<std::string, OptionModes>& table() {
         {"--monitor", {kMonitor}},
         {"--metrics-file", {kMonitor}},
         {"--metrics-listen", {kMonitor}},
+        {"--sock", {kSock}},
+        {"--tcp-rtt", {kSock}},
+        {"--tcp-srtt", {kSock}},
+        {"--tcp-state", {kSock}},
         {"--reason", {kDrop | kMonitor}},
         {"--exclude-reason", {kDrop | kMonitor}},
         {"--proto", {kRunning}},
         {"--drop-stack", {kDrop}},
         {"--summary", {kDrop}},
         {"--interval", {kDrop | kMonitor}},
-        {"--saddr", {kRunning | kReset}},
-        {"--daddr", {kRunning | kReset}},
-        {"--addr", {kRunning | kReset}},
-        {"--sport", {kRunning | kReset}},
-        {"--dport", {kRunning | kReset}},
-        {"--port", {kRunning | kReset}},
-        {"--netns", {kPathLike, kNotInKfreeSkb}},
-        {"--netns-current", {kPathLike, kNotInKfreeSkb}},
-        {"--pid", {kRunning | kReset}},
+        {"--saddr", {kRunning | kReset | kSock}},
+        {"--daddr", {kRunning | kReset | kSock}},
+        {"--addr", {kRunning | kReset | kSock}},
+        {"--sport", {kRunning | kReset | kSock}},
+        {"--dport", {kRunning | kReset | kSock}},
+        {"--port", {kRunning | kReset | kSock}},
+        {"--netns", {kPathLike | kSock, kNotInKfreeSkb}},
+        {"--netns-current", {kPathLike | kSock, kNotInKfreeSkb}},
+        {"--pid", {kRunning | kReset | kSock}},
         {"--pkt-len", {kPathLike, kNotInKfreeSkb}},
         {"--tcp-flags", {kPathLike, kNotInKfreeSkb}},
         {"--icmp-id", {kPathLike, kNotInKfreeSkb}},
         {"--check", {kCheck}},
-        {"--trace", {kPathLike}},
+        {"--trace", {kPathLike | kSock}},
         {"--basic", {kPathLike}},
         {"--detail", {kPathLike}},
         {"--ret", {kPathLike}},
@@ -73,19 +78,19 @@ const std::map<std::string, OptionModes>& table() {
         {"--diag-quiet", {kPathLike}},
         {"--diag-keep", {kPathLike}},
         {"--rules", {kPathLike}},
-        {"--btf", {kPathLike | kReset | kCheck}},
-        {"--vmlinux", {kRunning | kReset | kCheck | kMonitor}},
+        {"--btf", {kPathLike | kReset | kCheck | kSock}},
+        {"--vmlinux", {kRunning | kReset | kCheck | kMonitor | kSock}},
         {"--iptables-trace", {kFirewall}},
         {"--log-invalid", {kFirewall}},
         {"--steps-only", {kFirewall}},
-        {"--count", {kRunning | kReset}},
-        {"--duration", {kRunning | kReset | kMonitor}},
-        {"--output", {kRunning | kReset | kCheck}},
-        {"--date", {kRunning | kReset}},
-        {"--ring-pages", {kRunning | kReset | kMonitor}},
+        {"--count", {kRunning | kReset | kSock}},
+        {"--duration", {kRunning | kReset | kMonitor | kSock}},
+        {"--output", {kRunning | kReset | kCheck | kSock}},
+        {"--date", {kRunning | kReset | kSock}},
+        {"--ring-pages", {kRunning | kReset | kMonitor | kSock}},
         {"--write", {kPath | kDrop}},
         {"--snaplen", {kPath | kDrop}},
-        {"--catalog", {kRunning | kReset | kCheck | kMonitor}},
+        {"--catalog", {kRunning | kReset | kCheck | kMonitor | kSock}},
         {"--cleanup", {kCleanup}},
     };
     return kTable;
@@ -93,8 +98,8 @@ const std::map<std::string, OptionModes>& table() {
 
 std::string modes_text(uint32_t modes) {
     std::string text;
-    for (Mode mode : {Mode::Path, Mode::Drop, Mode::Reset, Mode::IptablesTrace, Mode::Check,
-                      Mode::Cleanup, Mode::Monitor})
+    for (Mode mode : {Mode::Path, Mode::Drop, Mode::Reset, Mode::Sock, Mode::IptablesTrace,
+                      Mode::Check, Mode::Cleanup, Mode::Monitor})
         if (modes & bit(mode)) text += (text.empty() ? "" : ", ") + mode_label(mode);
     return text;
 }
@@ -113,6 +118,8 @@ std::string mode_label(Mode mode) {
             return "--reset";
         case Mode::Monitor:
             return "--monitor";
+        case Mode::Sock:
+            return "--sock";
         case Mode::Cleanup:
             return "--cleanup";
         case Mode::Faddr2line:

@@ -19,6 +19,7 @@ constexpr const char* kVersion = "ftnettrace 0.1.0";
 // own conversions accept nan, inf and 1e-9, and a failed one aborted (std::stoul).
 struct NumberTexts {
     std::string interval, pid, icmp_id, min_latency, count, duration, ring_pages, snaplen;
+    std::string tcp_rtt, tcp_srtt;
     std::set<std::string> given;  // long names of the options on the command line
     bool has(const char* flag) const { return given.count(flag) > 0; }
 };
@@ -52,6 +53,12 @@ void add_drop_options(CLI::App& app, Options& o, NumberTexts& n) {
     app.add_flag("--reset", o.reset,
                  "Show every TCP reset sent or received: tuple, process, state, reason, stack, "
                  "cause");
+    app.add_flag("--sock", o.sock,
+                 "Show socket events: TCP state changes, retransmits, resets, srtt, cwnd");
+    app.add_option("--tcp-rtt", n.tcp_rtt, "With --sock: only sockets whose rtt is at least MS");
+    app.add_option("--tcp-srtt", n.tcp_srtt, "With --sock: only sockets whose srtt is at least MS");
+    app.add_option("--tcp-state", o.tcp_state,
+                   "With --sock: only events entering or leaving this state (TCP_ESTABLISHED...)");
 }
 
 void add_filter_options(CLI::App& app, Options& o, NumberTexts& n) {
@@ -148,6 +155,9 @@ void convert_values(const NumberTexts& n, Options& o) {
         o.interval_seconds = parse_decimal(n.interval, "--interval", 0.1, kYearSeconds);
     if (n.has("--min-latency"))
         o.min_latency_ms = parse_decimal(n.min_latency, "--min-latency", 0, kYearSeconds * 1000);
+    // srtt is kept in microseconds in a u32 (tcp_sock.srtt_us): at most about 71 minutes.
+    if (n.has("--tcp-rtt")) o.tcp_rtt_ms = parse_decimal(n.tcp_rtt, "--tcp-rtt", 0.001, 1e6);
+    if (n.has("--tcp-srtt")) o.tcp_srtt_ms = parse_decimal(n.tcp_srtt, "--tcp-srtt", 0.001, 1e6);
     if (n.has("--pid"))
         o.pid = static_cast<uint32_t>(parse_whole_number(n.pid, "--pid", 1, 4194304));
     if (n.has("--icmp-id"))
@@ -183,6 +193,7 @@ Mode mode_of(const Options& o, bool faddr2line) {
     if (o.drop) return Mode::Drop;
     if (o.reset) return Mode::Reset;
     if (o.monitor) return Mode::Monitor;
+    if (o.sock) return Mode::Sock;
     if (o.cleanup) return Mode::Cleanup;
     if (o.check) return Mode::Check;
     if (faddr2line) return Mode::Faddr2line;
@@ -225,12 +236,12 @@ ParseResult parse_command_line(int argc, char** argv) {
         return {std::nullopt, kExitUsage};
     }
     int modes = (o.drop ? 1 : 0) + (o.cleanup ? 1 : 0) + (o.check ? 1 : 0) +
-                (faddr->parsed() ? 1 : 0) + (o.reset ? 1 : 0) + (o.monitor ? 1 : 0);
+                (faddr->parsed() ? 1 : 0) + (o.reset ? 1 : 0) + (o.monitor ? 1 : 0) + (o.sock ? 1 : 0);
     bool netfilter = o.iptables_trace || o.log_invalid;
     modes += netfilter ? 1 : 0;
     if (modes > 1) {
-        std::cerr << "ftnettrace: choose one of --drop, --reset, --monitor, --check, --cleanup, "
-                     "faddr2line, --iptables-trace/--log-invalid\n";
+        std::cerr << "ftnettrace: choose one of --drop, --reset, --sock, --monitor, --check, "
+                     "--cleanup, faddr2line, --iptables-trace/--log-invalid\n";
         return {std::nullopt, kExitUsage};
     }
     o.mode = mode_of(o, faddr->parsed());

@@ -8,14 +8,19 @@
 
 namespace ftnt {
 
-enum class Mode { None, Path, Check, Drop, Cleanup, Faddr2line, IptablesTrace, Reset, Monitor };
+enum class Mode { None, Path, Check, Drop, Cleanup, Faddr2line, IptablesTrace, Reset, Monitor, Sock };
 enum class OutputKind { Text, Json };
 
 struct Options {
     Mode mode = Mode::None;
-    bool drop = false;            // --drop
+    bool drop =
+        false;  // --sock: events of sockets whose rtt/srtt (ms) is at least this; of this TCP state
+    double tcp_rtt_ms = 0, tcp_srtt_ms = 0;
+    std::string tcp_state;  // the kernel's name, "TCP_ESTABLISHED"
+    // --drop
     bool cleanup = false;         // --cleanup
     bool reset = false;           // --reset: every TCP reset, who sent it and why
+    bool sock = false;            // --sock: the socket view, one record per socket event
     bool iptables_trace = false;  // --iptables-trace
     bool log_invalid = false;     // --log-invalid (alone or with --iptables-trace)
     bool steps_only = false;      // --steps-only: firewall steps alone, not joined to paths

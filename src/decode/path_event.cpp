@@ -5,6 +5,8 @@
 
 #include <cstring>
 
+#include "decode/tcp_state.h"
+
 namespace ftnt {
 namespace {
 
@@ -21,18 +23,6 @@ bool is_tracepoint(const std::string& func) {
 // tcp:* tracepoints are about TCP; the others that carry addresses say nothing of the protocol.
 std::string l4_of(const std::string& func) {
     return func.starts_with("tcp:") ? "TCP" : "";
-}
-
-// include/net/tcp_states.h: the values /proc/net/tcp shows too. The tracepoints' format
-// files spell these names unresolved in their __print_symbolic ({ TCP_ESTABLISHED, ... }).
-std::string tcp_state_name(int64_t state) {
-    static const char* kStates[] = {"TCP_ESTABLISHED",   "TCP_SYN_SENT",   "TCP_SYN_RECV",
-                                    "TCP_FIN_WAIT1",     "TCP_FIN_WAIT2",  "TCP_TIME_WAIT",
-                                    "TCP_CLOSE",         "TCP_CLOSE_WAIT", "TCP_LAST_ACK",
-                                    "TCP_LISTEN",        "TCP_CLOSING",    "TCP_NEW_SYN_RECV",
-                                    "TCP_BOUND_INACTIVE"};
-    if (state >= 1 && state <= 13) return kStates[state - 1];
-    return "state " + std::to_string(state);
 }
 
 }  // namespace
@@ -92,7 +82,8 @@ bool PathEventDecoder::decode(std::span<const uint8_t> raw, PathEvent& out) cons
                          : static_cast<int64_t>(value);
         return true;
     }
-    if (!skb_ && !sk_) return false;
+    // A socket event without skb and sk (sock:sock_rcvqueue_full) still has its fields.
+    if (!skb_ && !sk_ && extra_.empty()) return false;
     out.skb = skb_ ? skb_.number(raw).value_or(0) : 0;  // a socket point has no skb
     out.sk = sk_.number(raw).value_or(0);
     // tcp_send_reset's state is 0 when there is no socket (a reset answering a packet).
@@ -128,6 +119,14 @@ bool PathEventDecoder::decode(std::span<const uint8_t> raw, PathEvent& out) cons
     for (const auto& [name, field] : extra_) {
         if (!field) continue;
         auto n = field.size() <= 8 && !field.is_array() ? field.number(raw) : std::nullopt;
+        if (n && field.is_signed()) {
+            unsigned bits = field.size() * 8;  // a signed field's value, sign-extended
+            int64_t value = bits < 64 && (*n >> (bits - 1)) & 1
+                                ? static_cast<int64_t>(*n | (~0ull << bits))
+                                : static_cast<int64_t>(*n);
+            out.extra.emplace_back(name, std::to_string(value));
+            continue;
+        }
         out.extra.emplace_back(name, n ? std::to_string(*n) : field.text(raw));
     }
     if (reason_) {

@@ -161,6 +161,30 @@ class JsonOutput : public Output {
         sink_.commit();
     }
 
+    void sock(const SockView& v) override {
+        if (!sink_.has_room()) return sink_.skip();
+        const PathEvent& e = *v.event;
+        {
+            JsonObject o(sink_.record());
+            o.field("type", "sock").field_seconds("ts", e.time_ns);
+            date(o, e.time_ns);
+            if (v.tuple) tuple_fields(o, *v.tuple, scratch_);
+            if (!v.old_state.empty()) o.field("old_state", v.old_state);
+            if (!v.state.empty()) o.field("state", v.state);
+            if (v.reason) o.field("reason", *v.reason);
+            if (v.rtt_us) o.signed_field("rtt_us", *v.rtt_us);
+            if (v.srtt_us) o.field("srtt_us", *v.srtt_us);
+            if (v.snd_cwnd) o.field("snd_cwnd", *v.snd_cwnd);
+            if (v.retransmits) o.field("retransmits", *v.retransmits);
+            for (const auto& [name, value] : v.values) o.signed_field(name, value);
+            if (e.netns) o.field("netns", uint64_t{e.netns});
+            o.field("cpu", e.cpu).field("pid", e.tid).field("comm", v.comm);
+            o.field("source", e.func);
+            if (e.sk) o.field("sk", hex_string(e.sk));
+        }
+        sink_.commit();
+    }
+
     void step(const netfilter::TraceStep& s) override {
         {
             JsonObject o(sink_.record());

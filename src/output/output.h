@@ -49,6 +49,21 @@ struct ResetView {
     std::vector<std::string> stack;  // "sym+off (file:line)", innermost first
 };
 
+// A socket event (--sock): a state change, a retransmit, a reset, an RTT sample, a full
+// receive queue; its tuple from the socket's local end to its remote one.
+struct SockView {
+    const PathEvent* event = nullptr;  // time, cpu, task, sk, netns, the point's name
+    std::optional<PacketTuple> tuple;
+    std::string comm;
+    std::string old_state;  // a state change's old state ("TCP_SYN_SENT"), "" otherwise
+    std::string state;      // the new state of a change, or the state the event saw
+    std::optional<uint64_t> srtt_us, snd_cwnd, retransmits;
+    std::optional<int64_t> rtt_us;  // one RTT sample (tcp_ack_update_rtt)
+    // The event's other fields, by their format's names (err, rmem_alloc, sk_rcvbuf...).
+    std::vector<std::pair<std::string, int64_t>> values;
+    std::optional<std::string> reason;  // a reset's, from its format's enum
+};
+
 struct TimeFormat {
     bool wall_clock = false;  // --date
     int64_t monotonic_to_realtime_ns = 0;
@@ -72,6 +87,7 @@ class Output {
     virtual void path_event(const PathEventView& view) = 0;
     virtual void packet(const Lifecycle& lifecycle, const std::vector<PathEventView>& views) = 0;
     virtual void reset(const ResetView& view) = 0;
+    virtual void sock(const SockView& view) = 0;
     virtual void step(const netfilter::TraceStep& step) = 0;
     // --diag: what the judge found about the packet just shown (not counted as shown).
     virtual void diagnosis(const Diagnosis& diagnosis) = 0;

@@ -128,6 +128,44 @@ class TextOutput : public Output {
         sink_.commit();
     }
 
+    // "[12.345678] sock TCP 192.0.2.1:40000 -> 192.0.2.2:80 TCP_SYN_SENT -> TCP_ESTABLISHED
+    // srtt 1.250 ms cwnd 10 by 123/curl cpu1  sock:inet_sock_set_state"
+    void sock(const SockView& v) override {
+        if (!sink_.has_room()) return sink_.skip();
+        const PathEvent& e = *v.event;
+        line_ = '[' + format_time(e.time_ns, options_.time) + "] sock";
+        if (v.tuple)
+            line_ += " " + (v.tuple->l4.empty() ? std::string("TCP") : v.tuple->l4) + " " +
+                     v.tuple->source() + " -> " + v.tuple->destination();
+        if (!v.old_state.empty()) line_ += " " + v.old_state + " ->";
+        if (!v.state.empty()) line_ += " " + v.state;
+        if (v.reason) line_ += " reason " + *v.reason;
+        auto ms = [&](const char* name, double us) {
+            line_ += name;
+            append_fixed(line_, us / 1000.0, 3);
+            line_ += " ms";
+        };
+        if (v.rtt_us) ms(" rtt ", static_cast<double>(*v.rtt_us));
+        if (v.srtt_us) ms(" srtt ", static_cast<double>(*v.srtt_us));
+        auto number = [&](const char* name, uint64_t value) {
+            line_ += name;
+            append_uint(line_, value);
+        };
+        if (v.snd_cwnd) number(" cwnd ", *v.snd_cwnd);
+        if (v.retransmits) number(" retrans ", *v.retransmits);
+        for (const auto& [name, value] : v.values) {
+            line_ += " " + name + " ";
+            append_int(line_, value);
+        }
+        if (e.netns) number(" netns ", e.netns);
+        number(" by ", e.tid);
+        line_ += '/' + v.comm;
+        number(" cpu", e.cpu);
+        line_ += "  " + e.func;
+        append_text_line(sink_.record(), line_);
+        sink_.commit();
+    }
+
     void step(const netfilter::TraceStep& s) override {
         line_ = s.time_ns ? format_time(*s.time_ns, options_.time) + " " : "";
         line_ += step_location(s) + " → " + s.verdict + "  " + packet_text(s.packet) +

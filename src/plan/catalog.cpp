@@ -237,7 +237,10 @@ const KeyRule kKeyRules[] = {
      [](const std::string& v) {
          return one_of(v, {"TCP", "UDP"});
      }},
-    {"join", kTracepoint, [](const std::string& v) { return one_of(v, {"drop"}); }},
+    {"join", kTracepoint | kKprobe,
+     [](const std::string& v) {
+         return one_of(v, {"drop", "sock"});
+     }},
     {"require", kTracepoint, field_name},
     {"since", kTracepoint | kKprobe, kernel_version},
     {"reason", kDropLocation | kDropFunction, reason_name},

@@ -128,6 +128,24 @@ void plan_tracepoint(const CatalogEntry& e, const std::string& tracefs_events, P
     plan.probes.push_back(p);
 }
 
+// The catalog's `fields` (and `more`) with their struct offsets, fetched and shown by name;
+// false (the point skipped, said why) when a member is not in this kernel.
+bool add_fields(const CatalogEntry& e, const std::string& more, const PathPlanInput& in,
+                PathProbe& p, PathPlan& plan) {
+    std::string fields = e.get("fields") + more;
+    if (trim(fields).empty()) return true;
+    auto resolved = resolve_member_offsets(fields, *in.types);
+    if (!resolved) {
+        plan.skipped.push_back(e.name + ": a struct member its fields name is not in this kernel");
+        return false;
+    }
+    p.kprobe.fetchargs += " " + *resolved;
+    std::istringstream words(fields);
+    std::string word;
+    while (words >> word) p.extra_names.push_back(word.substr(0, word.find('=')));
+    return true;
+}
+
 // A point whose function has a socket and no skb (sk = N, or "auto" from BTF): its events
 // carry the socket's tuple and belong to no packet.
 void plan_socket_kprobe(const CatalogEntry& e, const std::string& function, const PathPlanInput& in,
@@ -165,6 +183,7 @@ void plan_socket_kprobe(const CatalogEntry& e, const std::string& function, cons
     p.filter = compiled.expression;
     p.exact_filter = compiled.exact && !in.filter.sport && !in.filter.port;
     p.stack = wanted(in.stack_at, e.name);
+    if (!add_fields(e, "", in, p, plan)) return;
     if ((in.returns && e.get("ret") == "yes") || e.get("ret") == "always")
         p.kretprobe = KprobeSpec{event_name_for(e.name) + "_ret", function,
                                  "ret=$retval:" + e.get("ret_type", "s64"), true};
@@ -218,21 +237,8 @@ void plan_kprobe(const CatalogEntry& e, const PathPlanInput& in, PathPlan& plan)
     p.filter = compiled.expression;
     p.exact_filter = compiled.exact;
     p.stack = wanted(in.stack_at, e.name);
-    std::string fields = e.get("fields");
     bool hooks = in.hooks && !e.get("hooks_fields").empty();
-    if (hooks) fields += " " + e.get("hooks_fields");
-    if (!trim(fields).empty()) {
-        auto resolved = resolve_member_offsets(fields, *in.types);
-        if (!resolved) {
-            plan.skipped.push_back(e.name +
-                                   ": a struct member its fields name is not in this kernel");
-            return;
-        }
-        p.kprobe.fetchargs += " " + *resolved;
-        std::istringstream words(fields);
-        std::string word;
-        while (words >> word) p.extra_names.push_back(word.substr(0, word.find('=')));
-    }
+    if (!add_fields(e, hooks ? " " + e.get("hooks_fields") : "", in, p, plan)) return;
     if ((in.returns && e.get("ret") == "yes") || e.get("ret") == "always" || hooks)
         p.kretprobe = KprobeSpec{event_name_for(e.name) + "_ret", function,
                                  "ret=$retval:" + e.get("ret_type", "s64"), true};
@@ -342,11 +348,11 @@ void plan_adhoc(const AdhocProbe& adhoc, const PathPlanInput& in, PathPlan& plan
 void check_selection(const PathPlanInput& in) {
     std::set<std::string> groups;
     for (const auto& e : in.catalog->entries())
-        if (e.get("join").empty()) groups.insert(e.get("group"));
+        if (e.get("join") == in.join) groups.insert(e.get("group"));
     for (const auto& name : in.selection) {
         bool known = groups.count(name) > 0;
         for (const auto& e : in.catalog->entries())
-            known |= e.get("join").empty() && (name == e.name || name == e.event());
+            known |= e.get("join") == in.join && (name == e.name || name == e.event());
         if (known) continue;
         std::string list;
         for (const auto& g : groups) list += (list.empty() ? "" : ",") + g;
@@ -403,12 +409,12 @@ PathPlan plan_path(const PathPlanInput& in) {
     plan.kprobes = in.features->kprobe_events && in.types && in.layout;
     for (const auto& e : in.catalog->entries()) {
         if (e.kind.starts_with("drop_")) continue;  // data for --drop, not a path point
-        if (!e.get("join").empty() || !selected(e, in.selection)) continue;
+        if (e.get("join") != in.join || !selected(e, in.selection)) continue;
         if (e.kind == "tracepoint") {
             // With kprobes the same places are probed with headers; the life tracepoints
             // (consume_skb, kfree_skb) end every lifecycle either way.
             bool named = !in.selection.empty() && wanted(in.selection, e.name);
-            if (plan.kprobes && e.get("group") != "life" && !named) continue;
+            if (plan.kprobes && in.join.empty() && e.get("group") != "life" && !named) continue;
             plan_tracepoint(e, in.tracefs_events, plan);
         } else if (plan.kprobes) {
             plan_kprobe(e, in, plan);

@@ -73,6 +73,9 @@ struct PathPlanInput {
     std::vector<AdhocProbe> adhoc;       // --kprobe, --kretprobe
     std::string group;                   // dynamic event group of this run
     std::string tracefs_events;          // <tracefs>/events
+    // The catalog's `join` of the points planned: "" for path tracing, "sock" for --sock
+    // (whose tracepoints are planned on kprobe kernels too).
+    std::string join;
 };
 
 struct PathPlan {

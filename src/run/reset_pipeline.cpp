@@ -64,6 +64,7 @@ void ResetPipeline::on_event(const PathEvent& event, const PathProbe& probe) {
     facts.answers_segment = event.skb != 0;
     facts.has_socket = event.sk != 0 || !event.state.empty();
     facts.reason = event.reason;
+    facts.state = event.state;
     for (const auto& frame : view.stack) facts.frames.push_back(function_of_frame(frame));
     view.cause = reset_cause(facts);
     ++shown_;

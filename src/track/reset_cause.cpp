@@ -51,10 +51,23 @@ std::string function_of_frame(const std::string& frame) {
 
 std::string reset_cause(const ResetFacts& f) {
     if (!f.sent) return "reset by the peer (its side closed, aborted or has no socket for it)";
+    // close() of a listener: inet_csk_listen_stop disconnects every child still in the
+    // accept queue (inet_child_forget -> tcp_disconnect): not the children's own linger.
+    if (in_stack(f, "inet_csk_listen_stop"))
+        return "listener closed: the listening socket was closed with connections it had not "
+               "accept()ed yet; each is reset";
     // close() with SO_LINGER on and a zero timeout disconnects at once: tcp_close calls
     // tcp_disconnect, whose reset (reason TCP_STATE on 6.10+) says nothing of the linger.
     if (closing(f) && in_stack(f, "tcp_disconnect"))
         return "SO_LINGER 0: close() with linger on and a zero timeout aborts the connection";
+    // tcp_check_req's listen_overflow: the handshake's last ACK found the accept queue full
+    // (tcp_v4_syn_recv_sock), and with tcp_abort_on_overflow=1 it goes on to embryonic_reset,
+    // which sends the reset from the listener with reason INVALID_SYN (6.10+; none before).
+    if (f.state == "TCP_LISTEN" && in_stack(f, "tcp_check_req") &&
+        (!f.reason || *f.reason == "INVALID_SYN"))
+        return "listener overflow: the listener's accept queue was full when the handshake "
+               "completed, and net.ipv4.tcp_abort_on_overflow=1 resets the connection (accept() "
+               "faster, or raise the listen() backlog and net.core.somaxconn)";
     if (f.reason) {
         auto found = reason_causes().find(*f.reason);
         if (found != reason_causes().end()) return found->second;

@@ -14,6 +14,7 @@ struct ResetFacts {
     bool answers_segment = false;       // an skb was being answered (no socket-only reset)
     bool has_socket = false;            // the reset came from (or reached) a socket
     std::optional<std::string> reason;  // the name in this kernel's own table
+    std::string state;                  // the socket's state ("TCP_LISTEN"), "" when none
     std::vector<std::string> frames;    // function names of the stack, innermost first
 };
 

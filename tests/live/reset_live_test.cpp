@@ -2,15 +2,19 @@
 // resets of a long hunt for "which process reset this connection, and why" (a closed port,
 // close() with unread data, SO_LINGER 0), each from real traffic between two namespaces, each
 // one record naming its direction, tuple, process and cause.
+#include <arpa/inet.h>
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -220,6 +224,110 @@ TEST_F(ResetLive, LingerZeroNamesTheClosingProcessAndTheCause) {
     EXPECT_EQ(r.value("sport", 0), port_) << r;
     EXPECT_EQ(r.value("cause", "").rfind("SO_LINGER 0", 0), 0u) << r;
     EXPECT_NE(stack_text(r).find("tcp_disconnect"), std::string::npos) << r;
+}
+
+// A TcpExt counter of the namespace's /proc/net/netstat (a line of names, then one of values).
+std::string tcp_ext_counter(const std::string& netns, const std::string& name) {
+    std::istringstream lines(shell_output("ip netns exec " + netns + " cat /proc/net/netstat"));
+    std::string names, values;
+    while (std::getline(lines, names) && std::getline(lines, values)) {
+        if (!names.starts_with("TcpExt:")) continue;
+        std::istringstream n(names), v(values);
+        std::string key, value;
+        while (n >> key && v >> value)
+            if (key == name) return value;
+    }
+    return "";
+}
+
+// A listener whose accept queue is full when a handshake completes (backlog 1, never
+// accepting; TCP_DEFER_ACCEPT keeps each connection pending until its first data, so that the
+// third one's data finds the queue full) resets it when tcp_abort_on_overflow=1.
+void overflow_a_listener(const std::string& server_ns, const std::string& client_ns, int port) {
+    int ready[2];
+    ASSERT_EQ(::pipe2(ready, O_CLOEXEC), 0);
+    pid_t server = ::fork();
+    ASSERT_GE(server, 0);
+    if (server == 0) {
+        int fd = ::open(("/run/netns/" + server_ns).c_str(), O_RDONLY | O_CLOEXEC);
+        if (fd < 0 || ::setns(fd, CLONE_NEWNET) != 0) ::_exit(3);
+        ::alarm(5);
+        sockaddr_in at{};
+        at.sin_family = AF_INET;
+        at.sin_port = htons(static_cast<uint16_t>(port));
+        ::inet_pton(AF_INET, NetnsPair::kAddrB, &at.sin_addr);
+        int listener = ::socket(AF_INET, SOCK_STREAM, 0);
+        int defer_seconds = 5;
+        ::setsockopt(listener, IPPROTO_TCP, TCP_DEFER_ACCEPT, &defer_seconds, sizeof defer_seconds);
+        if (::bind(listener, reinterpret_cast<sockaddr*>(&at), sizeof at) != 0 ||
+            ::listen(listener, 1) != 0 || ::write(ready[1], "r", 1) != 1)
+            ::_exit(4);
+        ::sleep(3);  // never accepts
+        ::_exit(0);
+    }
+    ::close(ready[1]);
+    char byte = 0;
+    pollfd listening{ready[0], POLLIN, 0};
+    bool up = ::poll(&listening, 1, 3000) == 1 && ::read(ready[0], &byte, 1) == 1;
+    ::close(ready[0]);
+    pid_t client = up ? ::fork() : -1;
+    if (client == 0) {
+        int fd = ::open(("/run/netns/" + client_ns).c_str(), O_RDONLY | O_CLOEXEC);
+        if (fd < 0 || ::setns(fd, CLONE_NEWNET) != 0) ::_exit(3);
+        ::alarm(5);
+        {
+            sockaddr_in to{};
+            to.sin_family = AF_INET;
+            to.sin_port = htons(static_cast<uint16_t>(port));
+            ::inet_pton(AF_INET, NetnsPair::kAddrB, &to.sin_addr);
+            auto connected = [&] {
+                int s = ::socket(AF_INET, SOCK_STREAM, 0);
+                return ::connect(s, reinterpret_cast<sockaddr*>(&to), sizeof to) == 0 ? s : -1;
+            };
+            int first = connected();
+            if (first < 0 || ::send(first, "a", 1, 0) != 1) ::_exit(7);  // queued: 1 of 2
+            ::usleep(100'000);
+            int second = connected(), third = connected();
+            if (second < 0 || third < 0) ::_exit(8);
+            ::usleep(100'000);
+            if (::send(second, "b", 1, 0) != 1) ::_exit(9);  // queued: 2 of 2
+            ::usleep(100'000);
+            if (::send(third, "c", 1, 0) != 1) ::_exit(10);  // the queue is full: a reset
+            wait_for_reset(third);
+        }
+        ::_exit(0);
+    }
+    int status = 0;
+    if (client > 0) ::waitpid(client, &status, 0);
+    EXPECT_TRUE(client < 0 || (WIFEXITED(status) && WEXITSTATUS(status) == 0)) << status;
+    ::waitpid(server, &status, 0);
+    ASSERT_TRUE(up) << "the listener did not start";
+}
+
+TEST_F(ResetLive, AListenerOverflowsResetSaysSo) {
+    NetnsPair ns("rlo");
+    ASSERT_EQ(ns.run(ns.b(), "sysctl -q -w net.ipv4.tcp_abort_on_overflow=1"), 0);
+    ToolRun run({"--reset", "-P", std::to_string(port_), "-o", "json"});
+    ASSERT_TRUE(run.wait_ready()) << run.stderr_text();
+    overflow_a_listener(ns.b(), ns.a(), port_);
+    usleep(300'000);
+    ASSERT_EQ(run.stop(SIGINT), 0) << run.stderr_text();
+    // One overflow; then the listener's exit resets the two connections it had queued.
+    std::vector<nlohmann::json> overflows, closed;
+    for (const auto& reset : sent(resets_at(run.stdout_text(), port_))) {
+        if (reset.value("cause", "").rfind("listener overflow", 0) == 0) overflows.push_back(reset);
+        if (reset.value("cause", "").rfind("listener closed", 0) == 0) closed.push_back(reset);
+    }
+    EXPECT_EQ(closed.size(), 2u) << run.stdout_text();
+    ASSERT_EQ(overflows.size(), 1u) << run.stdout_text() << run.stderr_text();
+    const auto& r = overflows[0];
+    EXPECT_NE(r.value("cause", "").find("tcp_abort_on_overflow"), std::string::npos) << r;
+    EXPECT_EQ(r.value("state", ""), "TCP_LISTEN") << r;
+    EXPECT_EQ(r.value("saddr", ""), NetnsPair::kAddrB) << r;
+    EXPECT_EQ(r.value("sport", 0), port_) << r;
+    EXPECT_NE(stack_text(r).find("tcp_check_req+0x"), std::string::npos) << r;
+    // The kernel's own count: the listener overflowed once.
+    EXPECT_EQ(tcp_ext_counter(ns.b(), "ListenOverflows"), "1");
 }
 
 TEST_F(ResetLive, TheTextRecordSaysDirectionTupleProcessAndCause) {

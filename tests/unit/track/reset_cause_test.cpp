@@ -18,6 +18,41 @@ const std::vector<std::string> kLingerZeroStack = {
     "tcp_send_active_reset", "tcp_disconnect", "__tcp_close", "tcp_close",
     "inet_release",          "sock_close",     "__fput",      "__x64_sys_close"};
 
+// Recorded on 6.18 on 2026-12-07 (--reset, a listener with backlog 1 and TCP_DEFER_ACCEPT,
+// tcp_abort_on_overflow=1, the third connection's data): state TCP_LISTEN, reason INVALID_SYN.
+const std::vector<std::string> kListenOverflowStack = {"tcp_v4_send_reset", "tcp_check_req",
+                                                       "tcp_v4_rcv", "ip_protocol_deliver_rcu",
+                                                       "ip_local_deliver_finish"};
+
+TEST(ResetCause, AListenersResetFromTheHandshakeIsAListenerOverflow) {
+    ResetFacts f;
+    f.answers_segment = true;
+    f.has_socket = true;
+    f.state = "TCP_LISTEN";
+    f.reason = "INVALID_SYN";
+    f.frames = kListenOverflowStack;
+    EXPECT_EQ(reset_cause(f).rfind("listener overflow", 0), 0u) << reset_cause(f);
+    f.reason.reset();  // before 6.10: the state and the stack
+    EXPECT_EQ(reset_cause(f).rfind("listener overflow", 0), 0u) << reset_cause(f);
+    f.state = "TCP_ESTABLISHED";  // not the listener's own reset: no overflow
+    f.reason = "INVALID_SYN";
+    EXPECT_EQ(reset_cause(f).rfind("an unexpected SYN", 0), 0u) << reset_cause(f);
+}
+
+// Recorded on 6.18 on 2026-12-07: the same listener's exit, with two connections queued.
+const std::vector<std::string> kListenerCloseStack = {
+    "tcp_send_active_reset", "tcp_disconnect", "inet_child_forget", "inet_csk_listen_stop",
+    "__tcp_close",           "tcp_close",      "inet_release",      "sock_close"};
+
+TEST(ResetCause, AClosedListenersQueuedConnectionsAreNotALinger) {
+    ResetFacts f;
+    f.has_socket = true;
+    f.state = "TCP_CLOSE";
+    f.reason = "TCP_STATE";
+    f.frames = kListenerCloseStack;
+    EXPECT_EQ(reset_cause(f).rfind("listener closed", 0), 0u) << reset_cause(f);
+}
+
 TEST(ResetCause, TheKernelsReasonNamesTheCause) {
     ResetFacts f;
     f.answers_segment = true;
