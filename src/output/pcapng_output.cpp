@@ -124,6 +124,10 @@ void PcapngOutput::summary(const DropSummary& summary, uint64_t lost, double sec
 void PcapngOutput::reset(const ResetView& view) {
     inner_->reset(view);
 }
+
+void PcapngOutput::sock(const SockView& view) {
+    inner_->sock(view);
+}
 void PcapngOutput::step(const netfilter::TraceStep& step) {
     inner_->step(step);
 }

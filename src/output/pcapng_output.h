@@ -33,6 +33,7 @@ class PcapngOutput : public Output {
     void path_event(const PathEventView& view) override;
     void packet(const Lifecycle& lifecycle, const std::vector<PathEventView>& views) override;
     void reset(const ResetView& view) override;
+    void sock(const SockView& view) override;
     void step(const netfilter::TraceStep& step) override;
     void diagnosis(const Diagnosis& diagnosis) override;
     void invalid(const netfilter::InvalidEvent& event) override;
