@@ -20,8 +20,8 @@ int main(int argc, char** argv) {
     const auto& options = *parsed.options;
     bool has_stop_signal = options.mode == ftnt::Mode::Path || options.mode == ftnt::Mode::Drop ||
                            options.mode == ftnt::Mode::IptablesTrace ||
-                           options.mode == ftnt::Mode::Reset || options.mode == ftnt::Mode::Monitor ||
-                           options.mode == ftnt::Mode::Sock;
+                           options.mode == ftnt::Mode::Reset ||
+                           options.mode == ftnt::Mode::Monitor || options.mode == ftnt::Mode::Sock;
     if (!has_stop_signal) ftnt::release_stop_signals();
     try {
         switch (options.mode) {

@@ -236,7 +236,8 @@ ParseResult parse_command_line(int argc, char** argv) {
         return {std::nullopt, kExitUsage};
     }
     int modes = (o.drop ? 1 : 0) + (o.cleanup ? 1 : 0) + (o.check ? 1 : 0) +
-                (faddr->parsed() ? 1 : 0) + (o.reset ? 1 : 0) + (o.monitor ? 1 : 0) + (o.sock ? 1 : 0);
+                (faddr->parsed() ? 1 : 0) + (o.reset ? 1 : 0) + (o.monitor ? 1 : 0) +
+                (o.sock ? 1 : 0);
     bool netfilter = o.iptables_trace || o.log_invalid;
     modes += netfilter ? 1 : 0;
     if (modes > 1) {

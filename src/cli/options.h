@@ -8,7 +8,18 @@
 
 namespace ftnt {
 
-enum class Mode { None, Path, Check, Drop, Cleanup, Faddr2line, IptablesTrace, Reset, Monitor, Sock };
+enum class Mode {
+    None,
+    Path,
+    Check,
+    Drop,
+    Cleanup,
+    Faddr2line,
+    IptablesTrace,
+    Reset,
+    Monitor,
+    Sock
+};
 enum class OutputKind { Text, Json };
 
 struct Options {
