@@ -12,6 +12,7 @@
 #include "discover/kernel_types.h"
 #include "discover/tracefs_features.h"
 #include "discover/tracefs_mount.h"
+#include "judge/rule_base.h"
 #include "output/json_writer.h"
 #include "plan/catalog.h"
 #include "plan/drop_function.h"
@@ -101,6 +102,10 @@ int run_check_mode(const Options& o) {
     auto rows = feature_rows(features, tracefs.path(), reasons, offsets);
     add_drop_rows(rows, catalog, functions, reasons);
     rows.push_back({"catalog", true, catalog.source()});
+    auto rules = RuleBase::load(o.rules_dir);
+    rows.push_back({"diagnosis rules", !rules.rules().empty(),
+                    std::to_string(rules.rules().size()) + " rules, " +
+                        std::to_string(rules.reason_count()) + " drop-reason texts"});
 
     if (o.output == OutputKind::Json) {
         std::string lines;
