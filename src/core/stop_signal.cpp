@@ -40,6 +40,7 @@ void hold_stop_signals() {
     sigset_t set = stop_signal_set();
     ::sigprocmask(SIG_BLOCK, &set, nullptr);
     ::signal(SIGPIPE, SIG_IGN);
+    ::signal(SIGXFSZ, SIG_IGN);
 }
 
 void release_stop_signals() {

@@ -10,6 +10,8 @@ namespace ftnt {
 // First thing in main: the three signals are blocked, so one that comes before a run's
 // handlers are installed waits for them instead of being lost (or killing the run midway).
 // SIGPIPE is ignored: a closed output is seen as EPIPE and ends the run through its teardown.
+// SIGXFSZ too: an output over `ulimit -f` is an EFBIG write error (exit 3), not a kill that
+// skips the teardown.
 void hold_stop_signals();
 // For modes without a StopSignal (--check, --cleanup, faddr2line): the signals as they were.
 void release_stop_signals();

@@ -150,7 +150,10 @@ int run_path_mode(const Options& o) {
     loop.run(&attachment.reader(), {}, pipeline);
     auto end = finish_output(sink);
     for (const auto& note : end.notes) std::cerr << "ftnettrace: " << note << "\n";
-    if (pcapng) std::cerr << "ftnettrace: " << pcapng->finish() << "\n";
+    if (pcapng) {
+        std::cerr << "ftnettrace: " << pcapng->finish() << "\n";
+        if (pcapng->write_failed()) end.exit_code = kExitOutput;
+    }
     say_end(o, pipeline, sink, attachment, loop.seconds(), firewall);
     return end.exit_code;
 }

@@ -74,7 +74,8 @@ CommandResult run_command(const std::vector<std::string>& argv, const std::strin
         sigset_t none;
         sigemptyset(&none);
         ::sigprocmask(SIG_SETMASK, &none, nullptr);
-        ::signal(SIGPIPE, SIG_DFL);  // main() ignores it; an ignored signal survives exec
+        ::signal(SIGPIPE, SIG_DFL);  // main() ignores both; an ignored signal survives exec
+        ::signal(SIGXFSZ, SIG_DFL);
         ::dup2(in_r.get(), 0);
         ::dup2(out_w.get(), 1);
         ::dup2(err_w.get(), 2);

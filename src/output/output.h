@@ -94,6 +94,8 @@ class Output {
     virtual void invalid(const netfilter::InvalidEvent& event) = 0;
     virtual void lost(uint32_t cpu, uint64_t count, uint64_t time_ns) = 0;
     virtual void flush() = 0;
+    // An output of its own (the -w file) can no longer be written: the run ends.
+    virtual bool write_failed() const { return false; }
 };
 
 std::unique_ptr<Output> make_output(OutputFormat format, OutputSink& sink, OutputOptions options);

@@ -43,6 +43,8 @@ class PcapngOutput : public Output {
     // At the end of the run: everything written; the line for stderr ("FILE: 12 packets,
     // 3 of them without bytes" or the write error).
     std::string finish();
+    // A write of the file failed (ENOSPC, EIO, EFBIG): the run ends, exit kExitOutput.
+    bool write_failed() const override { return file_.error() != 0; }
 
   private:
     struct Interface {

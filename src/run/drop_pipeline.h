@@ -43,7 +43,9 @@ class DropPipeline : public RunStages {
     void tick(double seconds) override;
     void unreported_lost(uint32_t cpu, uint64_t lost) override;
     void flush() override { output_.flush(); }
-    bool done() const override { return options_.count && drops_shown_ >= options_.count; }
+    bool done() const override {
+        return (options_.count && drops_shown_ >= options_.count) || output_.write_failed();
+    }
 
     uint64_t events_seen() const { return events_seen_; }
     // Sampled drops plus what the kernel counted for the pairs it counts.

@@ -70,7 +70,8 @@ class PathPipeline : public RunStages {
 
   private:
     bool limit_reached() const {
-        return (options_.count && shown_ >= options_.count) || diag_stopped_;
+        return (options_.count && shown_ >= options_.count) || diag_stopped_ ||
+               output_.write_failed();
     }
     void on_event(PathEvent event, const AttachedProbe& probe);
     void infer_reason(PathEvent& event);

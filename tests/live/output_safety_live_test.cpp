@@ -6,6 +6,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -73,10 +74,12 @@ class UdpFlood {
     pid_t pid_ = -1;
 };
 
-// How the child's process starts: its stdout, its inherited signal dispositions.
+// How the child's process starts: its stdout, its inherited signal dispositions, the
+// largest file it may write (`ulimit -f`, in bytes; 0: unlimited).
 struct Launch {
     int stdout_fd = -1;  // -1: a file
     std::vector<int> ignored;
+    rlim_t file_size_limit = 0;
 };
 
 // The tool with a stdout of the test's choosing; stderr in a file. Killed (and its trace
@@ -98,6 +101,10 @@ class Launched {
         ::dup2(out, 1);
         ::dup2(err, 2);
         for (int signal_number : launch.ignored) ::signal(signal_number, SIG_IGN);
+        if (launch.file_size_limit) {
+            rlimit limit = {launch.file_size_limit, launch.file_size_limit};
+            if (::setrlimit(RLIMIT_FSIZE, &limit) != 0) ::_exit(126);
+        }
         std::vector<char*> argv;
         for (auto& a : args) argv.push_back(a.data());
         argv.push_back(nullptr);
@@ -333,6 +340,22 @@ TEST_F(OutputSafetyLive, WriteErrorIsReportedInMessageAndExitStatus) {
     EXPECT_NE(run.err().find("ftnettrace: output: No space left on device"), std::string::npos)
         << run.err();
     EXPECT_NE(run.err().find(", 0 drops shown, "), std::string::npos) << run.err();
+    EXPECT_FALSE(instance_exists(run.pid()));
+}
+
+// `ulimit -f 8` and a JSON stdout file that outgrows it: the kernel sends SIGXFSZ at the
+// write past the limit; ignored, the write fails with EFBIG and the run ends through its
+// teardown (killed by it, the run left its trace instance).
+TEST_F(OutputSafetyLive, FileSizeLimitIsAWriteErrorNotAKill) {
+    NetnsPair ns("fsize");
+    Launch launch;
+    launch.file_size_limit = 8192;
+    Launched run({"--drop", "-o", "json", "--duration", "5"}, launch);
+    ASSERT_TRUE(run.wait_ready()) << run.err();
+    UdpFlood flood(ns.a(), NetnsPair::kAddrB, 7305, 4);
+    int code = run.wait_exit(15);
+    EXPECT_EQ(code, 3) << run.err();
+    EXPECT_NE(run.err().find("ftnettrace: output: File too large"), std::string::npos) << run.err();
     EXPECT_FALSE(instance_exists(run.pid()));
 }
 

@@ -35,6 +35,11 @@ std::string temp_path(const char* what) {
 }  // namespace
 
 ToolRun::ToolRun(std::vector<std::string> args, uid_t as_user)
+    : ToolRun(std::move(args), [as_user] {
+          return !as_user || (::setgid(as_user) == 0 && ::setuid(as_user) == 0);
+      }) {}
+
+ToolRun::ToolRun(std::vector<std::string> args, std::function<bool()> in_child)
     : out_path_(temp_path("out")), err_path_(temp_path("err")) {
     // FTNT_TOOL runs another build of the tool under the same tests (an older one, to see a
     // new test fail on the behaviour it was written against).
@@ -46,7 +51,7 @@ ToolRun::ToolRun(std::vector<std::string> args, uid_t as_user)
         int err = ::open(err_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
         ::dup2(out, 1);
         ::dup2(err, 2);
-        if (as_user && (::setgid(as_user) != 0 || ::setuid(as_user) != 0)) ::_exit(125);
+        if (in_child && !in_child()) ::_exit(126);
         std::vector<char*> argv;
         for (auto& a : args) argv.push_back(a.data());
         argv.push_back(nullptr);

@@ -3,6 +3,7 @@
 
 #include <sys/types.h>
 
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -12,6 +13,9 @@ namespace ftnt::test {
 class ToolRun {
   public:
     explicit ToolRun(std::vector<std::string> args, uid_t as_user = 0);
+    // `in_child` runs in the forked child before the exec (a private mount, a limit); the
+    // child exits 126 when it returns false.
+    ToolRun(std::vector<std::string> args, std::function<bool()> in_child);
     ~ToolRun();  // kills a run still going (SIGKILL) so a failing test leaves no process
     ToolRun(const ToolRun&) = delete;
     ToolRun& operator=(const ToolRun&) = delete;
