@@ -9,6 +9,7 @@
 
 #include "core/errors.h"
 #include "core/regular_file.h"
+#include "core/shown_value.h"
 #include "core/text_file.h"
 
 namespace ftnt {
@@ -82,12 +83,13 @@ BtfTypes::BtfTypes(const std::string& path) : source_(path) {
     bool kernels_own = path == "/sys/kernel/btf/vmlinux";
     if (!kernels_own || path_exists(path))
         if (auto error = check_regular_file(path, kMaxVmlinuxBytes); !error.empty())
-            throw UsageError("cannot read " + path + ": " + error);
+            throw UsageError("cannot read " + shown_value(path, 200) + ": " + error);
     vmlinux_.reset(btf__parse(path.c_str(), nullptr));
     if (vmlinux_) return;
     int error = errno;
     if (kernels_own)
-        throw KernelError("no BTF at " + path + " (kernel without CONFIG_DEBUG_INFO_BTF)");
+        throw KernelError("no BTF at " + shown_value(path, 200) +
+                          " (kernel without CONFIG_DEBUG_INFO_BTF)");
     throw UsageError(
         errno_message(path + " is not valid BTF (raw BTF or an ELF file with .BTF)", error));
 }

@@ -10,6 +10,7 @@
 
 #include "core/errors.h"
 #include "core/regular_file.h"
+#include "core/shown_value.h"
 #include "core/unique_fd.h"
 #include "discover/kernel_types.h"
 
@@ -89,7 +90,7 @@ class DwarfTypes : public KernelTypes {
     explicit DwarfTypes(const std::string& path) : source_("DWARF " + path) {
         UniqueFd checked;
         if (auto error = open_regular_file(path, kMaxVmlinuxBytes, checked); !error.empty())
-            throw UsageError("cannot read " + path + ": " + error);
+            throw UsageError("cannot read " + shown_value(path, 200) + ": " + error);
         fd_ = UniqueFd(::dup(checked.get()));
         if (!fd_.valid()) throw KernelError(errno_message("dup " + path, errno));
         dwarf_.reset(dwarf_begin(fd_.get(), DWARF_C_READ));

@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "core/errors.h"
+#include "core/shown_value.h"
 
 namespace ftnt {
 namespace {
@@ -26,12 +27,12 @@ uint32_t netns_inode(const std::string& text) {
             return name.number;
         case NetnsName::Kind::pid:
             if (auto inode = inode_of("/proc/" + text + "/ns/net")) return *inode;
-            throw UsageError("--netns: no process " + text);
+            throw UsageError("--netns: no process " + shown_value(text));
         case NetnsName::Kind::name:
             break;
     }
     if (auto inode = inode_of("/run/netns/" + text)) return *inode;
-    throw UsageError("--netns: '" + text +
+    throw UsageError("--netns: '" + shown_value(text) +
                      "' is neither an inode, a pid, nor a name under /run/netns");
 }
 

@@ -205,14 +205,15 @@ ReasonWords RuleBase::words_for(const std::string& reason) const {
 
 void RuleBase::load_directory(const std::string& dir, bool all) {
     auto names = list_directory(dir);
-    if (names.empty() && !path_exists(dir)) throw UsageError("rules directory not found: " + dir);
+    if (names.empty() && !path_exists(dir))
+        throw UsageError("rules directory not found: " + shown_value(dir, 200));
     std::sort(names.begin(), names.end());
     for (const auto& name : names) {
         if (!name.ends_with(".def") || (!all && !judge_data_file(name))) continue;
         std::string path = dir + "/" + name;
         std::string text;
         if (auto error = read_regular_file(path, kMaxRuleFile, text); !error.empty())
-            throw UsageError("cannot read rule file " + path + ": " + error);
+            throw UsageError("cannot read rule file " + shown_value(path, 200) + ": " + error);
         load_text(text, path);
     }
 }

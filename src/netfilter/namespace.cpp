@@ -10,6 +10,7 @@
 
 #include "core/errors.h"
 #include "core/netns_name.h"
+#include "core/shown_value.h"
 #include "core/text_file.h"
 
 namespace ftnt::netfilter {
@@ -61,7 +62,8 @@ NetnsTarget resolve_netns(const std::string& text) {
             auto path = path_of_inode(name.number);
             if (!path)
                 throw UsageError(
-                    "--netns: no name under /run/netns and no process is in namespace " + text);
+                    "--netns: no name under /run/netns and no process is in namespace " +
+                    shown_value(text));
             target.path = *path;
             target.label = text;
             break;
@@ -69,13 +71,14 @@ NetnsTarget resolve_netns(const std::string& text) {
         case NetnsName::Kind::pid:
             target.path = "/proc/" + text + "/ns/net";
             target.label = "pid " + text;
-            if (!inode_of(target.path)) throw UsageError("--netns: no process " + text);
+            if (!inode_of(target.path))
+                throw UsageError("--netns: no process " + shown_value(text));
             break;
         case NetnsName::Kind::name:
             target.path = "/run/netns/" + text;
             target.label = text;
             if (!inode_of(target.path))
-                throw UsageError("--netns: '" + text +
+                throw UsageError("--netns: '" + shown_value(text) +
                                  "' is neither an inode, a pid, nor a name under /run/netns");
             break;
     }

@@ -365,14 +365,15 @@ void Catalog::check_whole_entries(std::size_t first) const {
 
 void Catalog::load_directory(const std::string& dir) {
     auto names = list_directory(dir);
-    if (names.empty() && !path_exists(dir)) throw UsageError("catalog directory not found: " + dir);
+    if (names.empty() && !path_exists(dir))
+        throw UsageError("catalog directory not found: " + shown_value(dir, 200));
     std::sort(names.begin(), names.end());
     for (const auto& name : names) {
         if (!name.ends_with(".def") || judge_data_file(name)) continue;
         std::string path = dir + "/" + name;
         std::string text;
         if (auto error = read_regular_file(path, kMaxCatalogFile, text); !error.empty())
-            throw UsageError("cannot read catalog file " + path + ": " + error);
+            throw UsageError("cannot read catalog file " + shown_value(path, 200) + ": " + error);
         load_text(text, path);
     }
     add_source(dir);

@@ -1,6 +1,7 @@
 #include "plan/drop_function.h"
 
 #include "core/errors.h"
+#include "core/shown_value.h"
 
 namespace ftnt {
 namespace {
@@ -10,7 +11,8 @@ int argument(const CatalogEntry& entry, const std::string& key, int fallback) {
     if (text.empty()) return fallback;
     if (text.size() != 1 || text[0] < '1' || text[0] > '6')
         throw UsageError("bad catalog entry at " + entry.file + ":" + std::to_string(entry.line) +
-                         ": " + key + " must be an argument number 1..6, not '" + text + "'");
+                         ": " + key + " must be an argument number 1..6, not '" +
+                         shown_value(text) + "'");
     return text[0] - '0';
 }
 

@@ -6,6 +6,7 @@
 
 #include "core/beneath.h"
 #include "core/errors.h"
+#include "core/shown_value.h"
 #include "core/text_file.h"
 #include "ftnettrace/filters.h"
 
@@ -21,7 +22,7 @@ std::vector<uint64_t> reason_values(const std::string& list, const DropReasonTab
     for (const auto& name : filters::split_list(list)) {
         auto value = reasons.value_of(name);
         if (!value)
-            throw UsageError(std::string(flag) + ": unknown drop reason '" + name +
+            throw UsageError(std::string(flag) + ": unknown drop reason '" + shown_value(name) +
                              "'; this kernel knows:\n  " + join_names(reasons.names()));
         values.push_back(*value);
     }

@@ -290,13 +290,13 @@ std::vector<AdhocProbe> parse_adhoc_probes(const std::vector<std::string>& kprob
         while (words >> word) {
             auto equals = word.find('=');
             if (equals == std::string::npos || equals == 0)
-                throw UsageError("--kprobe " + probe.function + ": '" + word +
-                                 "' is not name=FETCHARG");
+                throw UsageError("--kprobe " + shown_value(probe.function) + ": '" +
+                                 shown_value(word) + "' is not name=FETCHARG");
             std::string name = word.substr(0, equals);
             if (name == "data") {
                 probe.layer = word.substr(equals + 1);
                 if (!layer_named(probe.layer))
-                    throw UsageError("--kprobe " + probe.function +
+                    throw UsageError("--kprobe " + shown_value(probe.function) +
                                      ": data must be l2, l3, l4 or none");
                 continue;
             }

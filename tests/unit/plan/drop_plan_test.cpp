@@ -32,6 +32,25 @@ TEST(DropFilter, ReasonNamesBecomeThisKernelsNumbers) {
     EXPECT_EQ(on61.substr(0, 12), "reason == 2 ");
 }
 
+// Found by FuzzCommandLine (seed 192236688993914): `--exclude-reason` with 10 kB of 'a'
+// echoed the whole value. The unknown name is shown cut and escaped, the kernel's names after.
+TEST(DropFilter, AnUnknownReasonIsEchoedShortAndPrintable) {
+    Kernel k("kernel-6.18");
+    DropRunOptions o;
+    o.exclude_reasons = "\x1b[2J" + std::string(10'000, 'a');
+    try {
+        filter_for(k, o);
+        FAIL() << "an unknown reason was taken";
+    } catch (const UsageError& e) {
+        std::string first(e.what());
+        first.resize(first.find('\n'));
+        EXPECT_LT(first.size(), 120u) << first;
+        EXPECT_TRUE(first.starts_with("--exclude-reason: unknown drop reason '\\x1b[2Jaaaa"))
+            << first;
+        EXPECT_EQ(first.find('\x1b'), std::string::npos) << first;
+    }
+}
+
 TEST(DropFilter, ExcludeAndProtocolCombine) {
     Kernel k("kernel-6.18");
     DropRunOptions o;
