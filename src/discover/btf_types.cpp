@@ -1,6 +1,7 @@
 #include "discover/kernel_types.h"
 
 #include <bpf/btf.h>
+#include <bpf/libbpf.h>
 
 #include <map>
 #include <memory>
@@ -14,6 +15,11 @@
 
 namespace ftnt {
 namespace {
+
+// libbpf's own warnings name the file raw; our errors say what failed, escaped.
+int libbpf_silent(enum libbpf_print_level, const char*, va_list) {
+    return 0;
+}
 
 const btf_type* skip_modifiers(const btf* types, uint32_t& id) {
     const btf_type* t = btf__type_by_id(types, id);
@@ -84,14 +90,15 @@ BtfTypes::BtfTypes(const std::string& path) : source_(path) {
     if (!kernels_own || path_exists(path))
         if (auto error = check_regular_file(path, kMaxVmlinuxBytes); !error.empty())
             throw UsageError("cannot read " + shown_value(path, 200) + ": " + error);
+    libbpf_set_print(libbpf_silent);
     vmlinux_.reset(btf__parse(path.c_str(), nullptr));
     if (vmlinux_) return;
     int error = errno;
     if (kernels_own)
         throw KernelError("no BTF at " + shown_value(path, 200) +
                           " (kernel without CONFIG_DEBUG_INFO_BTF)");
-    throw UsageError(
-        errno_message(path + " is not valid BTF (raw BTF or an ELF file with .BTF)", error));
+    throw UsageError(errno_message(
+        shown_value(path, 200) + " is not valid BTF (raw BTF or an ELF file with .BTF)", error));
 }
 
 BtfTypes::~BtfTypes() = default;

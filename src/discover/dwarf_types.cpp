@@ -92,9 +92,10 @@ class DwarfTypes : public KernelTypes {
         if (auto error = open_regular_file(path, kMaxVmlinuxBytes, checked); !error.empty())
             throw UsageError("cannot read " + shown_value(path, 200) + ": " + error);
         fd_ = UniqueFd(::dup(checked.get()));
-        if (!fd_.valid()) throw KernelError(errno_message("dup " + path, errno));
+        if (!fd_.valid()) throw KernelError(errno_message("dup " + shown_value(path, 200), errno));
         dwarf_.reset(dwarf_begin(fd_.get(), DWARF_C_READ));
-        if (!dwarf_) throw KernelError(path + " has no DWARF debug info (.debug_info)");
+        if (!dwarf_)
+            throw KernelError(shown_value(path, 200) + " has no DWARF debug info (.debug_info)");
         index();
     }
     DwarfTypes(const DwarfTypes&) = delete;

@@ -1,6 +1,7 @@
 #include "plan/skb_layout.h"
 
 #include "core/errors.h"
+#include "core/shown_value.h"
 #include "discover/kernel_env.h"
 
 namespace ftnt {
@@ -10,7 +11,7 @@ MemberLocation required(const KernelTypes& types, const char* type, const char* 
     auto member = types.member(type, path);
     if (!member)
         throw KernelError(std::string("struct ") + type + " has no member " + path + " in " +
-                          types.source());
+                          shown_value(types.source(), 210));
     return *member;
 }
 
@@ -54,7 +55,7 @@ SkbLayout SkbLayout::from(const KernelTypes& types) {
         l.conntrack.sport = ct("tuplehash.tuple.src.u.all");
         l.conntrack.dport = ct("tuplehash.tuple.dst.u.all");
     }
-    l.source = "BTF " + types.source();
+    l.source = "BTF " + shown_value(types.source(), 210);
     return l;
 }
 
