@@ -138,11 +138,8 @@ int run_drop_mode(const Options& options) {
     if (options.summary)
         output->summary(pipeline.summary(), reader.lost_total(), loop.seconds(), true);
     auto end = finish_output(sink);
+    if (pcapng) pcapng->finish(end);
     for (const auto& note : end.notes) std::cerr << "ftnettrace: " << note << "\n";
-    if (pcapng) {
-        std::cerr << "ftnettrace: " << pcapng->finish() << "\n";
-        if (pcapng->write_failed()) end.exit_code = kExitOutput;
-    }
     std::cerr << "ftnettrace: " << pipeline.events_seen() << " events seen, "
               << (options.summary ? pipeline.drops_total() : sink.shown()) << " drops shown, "
               << lost_line(reader) << ", " << std::fixed << std::setprecision(2) << loop.seconds()

@@ -149,11 +149,8 @@ int run_path_mode(const Options& o) {
               << "; Ctrl-C to stop\n";
     loop.run(&attachment.reader(), {}, pipeline);
     auto end = finish_output(sink);
+    if (pcapng) pcapng->finish(end);
     for (const auto& note : end.notes) std::cerr << "ftnettrace: " << note << "\n";
-    if (pcapng) {
-        std::cerr << "ftnettrace: " << pcapng->finish() << "\n";
-        if (pcapng->write_failed()) end.exit_code = kExitOutput;
-    }
     say_end(o, pipeline, sink, attachment, loop.seconds(), firewall);
     return end.exit_code;
 }

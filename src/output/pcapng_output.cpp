@@ -1,5 +1,7 @@
 #include "output/pcapng_output.h"
 
+#include "core/errors.h"
+
 #include <cinttypes>
 #include <cstdio>
 #include <cstring>
@@ -146,14 +148,18 @@ void PcapngOutput::flush() {
     file_.flush();
 }
 
-std::string PcapngOutput::finish() {
+void PcapngOutput::finish(OutputEnd& end) {
     std::string name = shown_value(file_.path(), 200);
-    if (!file_.flush())
-        return "-w " + name + ": " + std::strerror(file_.error()) + " (the file is incomplete)";
+    if (!file_.flush()) {
+        end.notes.push_back("-w " + name + ": " + std::strerror(file_.error()) +
+                            " (the file is incomplete)");
+        end.exit_code = kExitOutput;
+        return;
+    }
     std::string line = "-w " + name + ": " + std::to_string(packets_) + " packets on " +
                        std::to_string(interfaces_.size()) + " interfaces";
     if (without_bytes_) line += ", " + std::to_string(without_bytes_) + " of them without bytes";
-    return line;
+    end.notes.push_back(std::move(line));
 }
 
 std::unique_ptr<Output> with_pcapng(std::unique_ptr<Output> output,

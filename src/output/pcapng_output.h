@@ -12,6 +12,7 @@
 
 #include "decode/packet_bytes.h"
 #include "output/output.h"
+#include "output/output_sink.h"
 #include "output/pcapng_writer.h"
 
 namespace ftnt {
@@ -40,9 +41,10 @@ class PcapngOutput : public Output {
     void lost(uint32_t cpu, uint64_t count, uint64_t time_ns) override;
     void flush() override;
 
-    // At the end of the run: everything written; the line for stderr ("FILE: 12 packets,
-    // 3 of them without bytes" or the write error).
-    std::string finish();
+    // At the end of the run: everything written; adds to `end` the line for stderr ("FILE:
+    // 12 packets, 3 of them without bytes" or the write error) and, after a write error,
+    // exit kExitOutput.
+    void finish(OutputEnd& end);
     // A write of the file failed (ENOSPC, EIO, EFBIG): the run ends, exit kExitOutput.
     bool write_failed() const override { return file_.error() != 0; }
 

@@ -65,7 +65,10 @@ TEST_F(PcapngOutputTest, ADropIsOnePacketWithReasonLocationAndSkb) {
     v.location = "__udp4_lib_rcv+0x6b1/0xb50";
     auto out = output();
     out->drop(v);
-    EXPECT_EQ(out->finish(), "-w " + path_ + ": 1 packets on 1 interfaces");
+    OutputEnd end;
+    out->finish(end);
+    EXPECT_EQ(end.notes, std::vector<std::string>{"-w " + path_ + ": 1 packets on 1 interfaces"});
+    EXPECT_EQ(end.exit_code, 0);
     out.reset();
     EXPECT_NE(sink_.str().find("\"type\":\"drop\""), std::string::npos);  // the JSON still written
     auto r = read();
@@ -110,8 +113,10 @@ TEST_F(PcapngOutputTest, PathEventsGetOneInterfaceEachAndRawIpBytes) {
     views[2].location = "nf_hook_slow+0xa3/0x140";
     auto out = output();
     out->packet(life, views);
-    EXPECT_EQ(out->finish(),
-              "-w " + path_ + ": 3 packets on 3 interfaces, 1 of them without bytes");
+    OutputEnd end;
+    out->finish(end);
+    ASSERT_EQ(end.notes.size(), 1u);
+    EXPECT_EQ(end.notes[0], "-w " + path_ + ": 3 packets on 3 interfaces, 1 of them without bytes");
     out.reset();
     auto r = read();
     ASSERT_EQ(r.status, 0) << r.text;
