@@ -99,20 +99,28 @@ TEST_F(DiagGuest, TtlExpiredOnForwardIsAnErrorNamingTheDestination) {
 }
 
 // An iptables DROP in INPUT: the table point said DROP in the pass that dropped. The hook is
-// ipt_do_table itself since 5.16, iptable_filter_hook on 5.10.
+// ipt_do_table itself since 5.16. On 5.10 ipt_do_table cannot be traced (ip_tables has no
+// BTF of its own before 5.11, so its arguments are unknown): the run says so, and the pass's
+// one hook, iptable_filter_hook, is named from --hooks instead.
 TEST_F(DiagGuest, HooksBlameTheTableThatReturnedDrop) {
     NetnsPair ns("dblame");
     ASSERT_EQ(ns.run(ns.b(), "iptables-legacy -A INPUT -p udp --dport 7130 -j DROP"), 0);
     auto objects = run({"--diag-keep", "--hooks", "-p", "udp", "-P", "7130"},
                        [&] { udp_send(ns.a(), NetnsPair::kAddrB, 7130, 1); });
-    auto drops = findings(objects, "firewall-drop", [](const nlohmann::json& p) {
-        return has_func(p, "nf_hook_slow") && has_func(p, "ipt_do_table");
+    bool table_traced = stderr_.find("skipped ipt_do_table:") == std::string::npos;
+    auto drops = findings(objects, "firewall-drop", [&](const nlohmann::json& p) {
+        return has_func(p, "nf_hook_slow") && has_func(p, "ipt_do_table") == table_traced;
     });
     ASSERT_EQ(drops.size(), 1u) << dump(objects) << stderr_;
     auto blame = drops[0].value("blame", "");
-    EXPECT_TRUE(blame == "ipt_do_table (2.filter.INPUT.DROP)" ||
-                blame == "iptable_filter_hook (ipt_do_table: 2.filter.INPUT.DROP)")
-        << drops[0].dump();
+    if (table_traced)
+        EXPECT_TRUE(blame == "ipt_do_table (2.filter.INPUT.DROP)" ||
+                    blame == "iptable_filter_hook (ipt_do_table: 2.filter.INPUT.DROP)")
+            << drops[0].dump();
+    else
+        EXPECT_EQ(blame,
+                  "iptable_filter_hook (the one hook of this pass whose verdict is not traced)")
+            << drops[0].dump() << stderr_;
 }
 
 // The same DROP with ipt_do_table not traced (-t): its verdict is not seen, and the pass's
