@@ -102,6 +102,11 @@ Finding Judge::finding_of(const DiagRule& rule, const Lifecycle& lifecycle, std:
         f.location = named.location;
         f.source = named.line;
     }
+    if (is_netfilter_drop(e))
+        f.blame = blame_hook(lifecycle, index, verdict_points_, [this](uint64_t address) {
+            const auto& location = namer_.name(address).location;
+            return location.substr(0, location.find('+'));
+        });
     f.message = fill_placeholders(rule.message, lifecycle, index, rules_, reply_points_);
     f.advice = fill_placeholders(rule.advice, lifecycle, index, rules_, reply_points_);
     return f;

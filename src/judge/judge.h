@@ -9,6 +9,7 @@
 
 #include "decode/address_namer.h"
 #include "ftnettrace/diagnosis.h"
+#include "judge/hook_blame.h"
 #include "judge/rule_base.h"
 #include "track/lifecycle.h"
 
@@ -21,6 +22,11 @@ class Judge {
     Judge(const RuleBase& rules, AddressNamer& namer, std::set<std::string> reply_points = {})
         : rules_(rules), namer_(namer), reply_points_(std::move(reply_points)) {}
     Diagnosis judge(const Lifecycle& lifecycle);
+    // The run's table points traced with their return, by the hook functions whose verdict
+    // they give: a netfilter drop's finding names the hook that dropped (hook_blame.h).
+    void blame_hooks_with(VerdictPoints verdict_points) {
+        verdict_points_ = std::move(verdict_points);
+    }
     // The rules that read a point this run does not trace, or need the packet to have
     // passed one (on a kernel without kprobes, every rule at a kernel function): they
     // cannot fire.
@@ -31,6 +37,7 @@ class Judge {
     const RuleBase& rules_;
     AddressNamer& namer_;
     std::set<std::string> reply_points_;
+    VerdictPoints verdict_points_;
 };
 
 // The packet's value of `field` at its event `index`: the event's own, else (for header

@@ -32,6 +32,25 @@
 #include "run/path_pipeline.h"
 
 namespace ftnt {
+namespace {
+
+// The table points this run traces with their return, by each hook function whose verdict is
+// theirs (the point itself and the catalog's verdict_of_hooks): what a drop's blame can see.
+VerdictPoints verdict_points_of(const PathPlan& plan, const Catalog& catalog) {
+    VerdictPoints points;
+    for (const auto& probe : plan.probes) {
+        if (!probe.kretprobe ||
+            (probe.decode != DecodeAs::XtTable && probe.decode != DecodeAs::NftChain))
+            continue;
+        points[probe.name] = probe.name;
+        for (const auto& entry : catalog.entries())
+            if (entry.kind == "kprobe" && entry.name == probe.name)
+                for (const auto& hook : entry.verdict_of_hooks) points[hook] = probe.name;
+    }
+    return points;
+}
+
+}  // namespace
 
 int run_path_mode(const Options& o) {
     // discover
@@ -130,6 +149,7 @@ int run_path_mode(const Options& o) {
         for (const auto* entry : catalog.with("addresses", "reply"))
             reply_points.insert(entry->name);
         judge.emplace(*rules, namer, std::move(reply_points));
+        judge->blame_hooks_with(verdict_points_of(plan, catalog));
         pipeline.judge_with(*judge, {o.diag_quiet, o.diag_keep});
         say_idle_rules(*judge, plan, features.kprobe_events);
     }

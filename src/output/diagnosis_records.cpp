@@ -34,6 +34,10 @@ void append_diagnosis_text(std::string& out, const Diagnosis& diagnosis) {
             append_text_line(out, "    drop reason:");
             append_text_line(out, "        " + f.reason);
         }
+        if (!f.blame.empty()) {
+            append_text_line(out, "    blamed hook:");
+            append_text_line(out, "        " + f.blame);
+        }
         if (!f.advice.empty()) {
             append_text_line(out, "    fix advice:");
             append_text_line(out, "        " + f.advice);
@@ -55,6 +59,7 @@ void append_diagnosis_json(std::string& out, const Diagnosis& diagnosis) {
         if (!f.location.empty()) o.field("location", f.location);
         if (!f.source.empty()) o.field("source", f.source);
         if (!f.reason.empty()) o.field("reason", f.reason);
+        if (!f.blame.empty()) o.field("blame", f.blame);
         o.field("message", f.message);
         if (!f.advice.empty()) o.field("advice", f.advice);
     }

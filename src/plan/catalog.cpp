@@ -206,6 +206,8 @@ const KeyRule kKeyRules[] = {
     {"hooks_fields", kKprobe, fetch_arg_list},
     {"aliases", kKprobe, function_list,
      [](CatalogEntry& e, const std::string& v) { e.aliases = split_aliases(v); }},
+    {"verdict_of_hooks", kKprobe, function_list,
+     [](CatalogEntry& e, const std::string& v) { e.verdict_of_hooks = split_aliases(v); }},
     {"lifecycle", kTracepoint | kKprobe,
      [](const std::string& v) {
          return one_of(v, {"free", "clone", "entry"});

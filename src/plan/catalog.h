@@ -32,6 +32,8 @@ struct CatalogEntry {
     DecodeAs decode = DecodeAs::None;
     ReturnProbe ret = ReturnProbe::None;
     std::vector<std::string> aliases;
+    // `verdict_of_hooks`: netfilter hook functions that return this point's return.
+    std::vector<std::string> verdict_of_hooks;
     bool infer_reason = false;  // `infer_reason = location`
     bool drops_inside = false;  // `drops_inside = yes`
 

@@ -1,5 +1,6 @@
 // `ftnettrace --diag` where rules need kprobes: NAT seen at nf_nat_manip_pkt, a TTL that ran
-// out on forward known by __icmp_send's type and code. Run in the guest's Debian kernels.
+// out on forward known by __icmp_send's type and code, the netfilter hook blamed for a DROP.
+// Run in the guest's Debian kernels.
 #include <set>
 #include <sstream>
 #include <string>
@@ -95,6 +96,50 @@ TEST_F(DiagGuest, TtlExpiredOnForwardIsAnErrorNamingTheDestination) {
             .starts_with(
                 "the sender's TTL is smaller than the number of hops (`traceroute 198.51.100.7`)"))
         << ttl[0].dump();
+}
+
+// An iptables DROP in INPUT: the table point said DROP in the pass that dropped. The hook is
+// ipt_do_table itself since 5.16. On 5.10 ipt_do_table cannot be traced (ip_tables has no
+// BTF of its own before 5.11, so its arguments are unknown): the run says so, and the pass's
+// one hook, iptable_filter_hook, is named from --hooks instead.
+TEST_F(DiagGuest, HooksBlameTheTableThatReturnedDrop) {
+    NetnsPair ns("dblame");
+    ASSERT_EQ(ns.run(ns.b(), "iptables-legacy -A INPUT -p udp --dport 7130 -j DROP"), 0);
+    auto objects = run({"--diag-keep", "--hooks", "-p", "udp", "-P", "7130"},
+                       [&] { udp_send(ns.a(), NetnsPair::kAddrB, 7130, 1); });
+    bool table_traced = stderr_.find("skipped ipt_do_table:") == std::string::npos;
+    auto drops = findings(objects, "firewall-drop", [&](const nlohmann::json& p) {
+        return has_func(p, "nf_hook_slow") && has_func(p, "ipt_do_table") == table_traced;
+    });
+    ASSERT_EQ(drops.size(), 1u) << dump(objects) << stderr_;
+    auto blame = drops[0].value("blame", "");
+    if (table_traced)
+        EXPECT_TRUE(blame == "ipt_do_table (2.filter.INPUT.DROP)" ||
+                    blame == "iptable_filter_hook (ipt_do_table: 2.filter.INPUT.DROP)")
+            << drops[0].dump();
+    else
+        EXPECT_EQ(blame,
+                  "iptable_filter_hook (the one hook of this pass whose verdict is not traced)")
+            << drops[0].dump() << stderr_;
+}
+
+// The same DROP with ipt_do_table not traced (-t): its verdict is not seen, and the pass's
+// one hook (the namespace has the filter table only, no conntrack) is named as the dropper.
+TEST_F(DiagGuest, HooksNameTheOneUntracedHookOfTheDroppingPass) {
+    NetnsPair ns("dblame2");
+    ASSERT_EQ(ns.run(ns.b(), "iptables-legacy -A INPUT -p udp --dport 7131 -j DROP"), 0);
+    auto objects =
+        run({"--diag-keep", "--hooks", "-t", "nf_hook_slow,life", "-p", "udp", "-P", "7131"},
+            [&] { udp_send(ns.a(), NetnsPair::kAddrB, 7131, 1); });
+    auto drops = findings(objects, "firewall-drop", [](const nlohmann::json& p) {
+        return has_func(p, "nf_hook_slow") && !has_func(p, "ipt_do_table");
+    });
+    ASSERT_EQ(drops.size(), 1u) << dump(objects) << stderr_;
+    auto blame = drops[0].value("blame", "");
+    EXPECT_TRUE(blame == "ipt_do_table (the one hook of this pass whose verdict is not traced)" ||
+                blame ==
+                    "iptable_filter_hook (the one hook of this pass whose verdict is not traced)")
+        << drops[0].dump();
 }
 
 }  // namespace

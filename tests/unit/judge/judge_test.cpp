@@ -251,6 +251,45 @@ TEST(Judge, TheFirewallPlaceholderNamesTheDroppingStep) {
               "-A ftnettrace_user -p tcp --dport 7003 -j DROP");
 }
 
+// A ping dropped in filter INPUT as the 6.1 guest recorded it with --hooks (README): the
+// finding at the free names ipt_do_table, the hook whose table said DROP; a run that does
+// not trace ipt_do_table's return names it as the pass's one untraced hook.
+TEST(Judge, ANetfilterDropBlamesTheHookThatReturnedDrop) {
+    auto rules = shipped_rules();
+    symbolize::DebugInfoOptions none;
+    none.vmlinux = none.notes_path = "/nonexistent";
+    none.modules_root = none.debug_root = none.sys_module_root = "/nonexistent";
+    AddressNamer namer(symbolize::Kallsyms::parse("ffffffffc0a01000 t ipt_do_table\t[ip_tables]\n"
+                                                  "ffffffffc0a02000 t ipt_next\t[ip_tables]\n"),
+                       none);
+    auto pass = event("nf_hook_slow", 1);
+    pass.decode = DecodeAs::NfHook;
+    pass.retval = -1;
+    pass.extra = {{"pf", "2"},
+                  {"hook", "1"},
+                  {"hook_count", "1"},
+                  {"hook_start", "0"},
+                  {"hook_fn0", std::to_string(0xffffffffc0a01000ull)}};
+    auto table = event("ipt_do_table", 2);
+    table.decode = DecodeAs::XtTable;
+    table.retval = 0;
+    table.extra = {{"table", "filter"}, {"hook", "1"}, {"pf", "2"}};
+    auto lifecycle = packet({pass, table, drop("NETFILTER_DROP", 3)});
+    Judge traced(rules, namer);
+    traced.blame_hooks_with({{"ipt_do_table", "ipt_do_table"}});
+    auto found = traced.judge(lifecycle);
+    ASSERT_EQ(found.findings.size(), 1u);
+    EXPECT_EQ(found.findings[0].rule, "firewall-drop");
+    EXPECT_EQ(found.findings[0].blame, "ipt_do_table (2.filter.INPUT.DROP)");
+    Judge untraced(rules, namer);
+    auto without = untraced.judge(packet({pass, drop("NETFILTER_DROP", 3)}));
+    ASSERT_EQ(without.findings.size(), 1u);
+    EXPECT_EQ(without.findings[0].blame,
+              "ipt_do_table (the one hook of this pass whose verdict is not traced)");
+    // Other drops blame no hook.
+    EXPECT_EQ(traced.judge(packet({drop("NO_SOCKET", 3)})).findings[0].blame, "");
+}
+
 TEST(Judge, RulesAtPointsTheRunDoesNotTraceAreIdle) {
     auto rules = shipped_rules();
     auto namer = no_debug_namer();

@@ -22,6 +22,9 @@ struct Finding {
     std::string reason;    // the drop reason at that point ("" when none)
     std::string message;
     std::string advice;  // "" when the rule gives none
+    // At a netfilter drop: the hook that returned NF_DROP ("ipt_do_table (2.filter.INPUT.DROP)",
+    // or the hooks it is one of), "" when not known.
+    std::string blame;
     uint64_t time_ns = 0;
 };
 
