@@ -7,17 +7,17 @@
 namespace ftnt {
 namespace {
 
-// Whether the packet passed `point` before its event `index`, at an event that holds `when`
-// (its own fields: the ICMP type of the icmp_send it passed, say).
-bool passed_before(const Lifecycle& lifecycle, std::size_t index, const std::string& point,
-                   const Condition& when) {
-    for (std::size_t i = 0; i < index; ++i) {
+// The packet's latest event at `point` before its event `index` that holds `when` (its own
+// fields: the ICMP type of the icmp_send it passed, say), or null.
+const PathEvent* passed_before(const Lifecycle& lifecycle, std::size_t index,
+                               const std::string& point, const Condition& when) {
+    for (std::size_t i = index; i-- > 0;) {
         const PathEvent& e = lifecycle.events[i];
         if (e.func != point) continue;
         auto own = [&](const std::string& field) { return event_field(e, field, false); };
-        if (when.holds(own)) return true;
+        if (when.holds(own)) return &e;
     }
-    return false;
+    return nullptr;
 }
 
 bool path_holds(const DiagRule& rule, const Lifecycle& lifecycle, std::size_t index) {
@@ -61,7 +61,7 @@ std::optional<std::string> packet_field(const Lifecycle& lifecycle, std::size_t 
 
 std::string fill_placeholders(const std::string& text, const Lifecycle& lifecycle,
                               std::size_t index, const RuleBase& rules,
-                              const std::set<std::string>& reply_points) {
+                              const std::set<std::string>& reply_points, const PathEvent* passed) {
     std::string out;
     std::size_t at = 0;
     for (auto open = text.find('{'); open != std::string::npos; open = text.find('{', at)) {
@@ -81,6 +81,9 @@ std::string fill_placeholders(const std::string& text, const Lifecycle& lifecycl
             out += rules.words_for(reason).advice;
         else if (name == "firewall")
             out += firewall_text(lifecycle);
+        else if (name.starts_with("passed."))
+            out += (passed ? event_field(*passed, name.substr(7), false) : std::nullopt)
+                       .value_or(fallback);
         else
             out += packet_field(lifecycle, index, name, reply_points).value_or(fallback);
         at = close + 1;
@@ -107,8 +110,11 @@ Finding Judge::finding_of(const DiagRule& rule, const Lifecycle& lifecycle, std:
             const auto& location = namer_.name(address).location;
             return location.substr(0, location.find('+'));
         });
-    f.message = fill_placeholders(rule.message, lifecycle, index, rules_, reply_points_);
-    f.advice = fill_placeholders(rule.advice, lifecycle, index, rules_, reply_points_);
+    const PathEvent* passed =
+        rule.passed.empty() ? nullptr
+                            : passed_before(lifecycle, index, rule.passed[0], rule.passed_when);
+    f.message = fill_placeholders(rule.message, lifecycle, index, rules_, reply_points_, passed);
+    f.advice = fill_placeholders(rule.advice, lifecycle, index, rules_, reply_points_, passed);
     return f;
 }
 

@@ -46,11 +46,13 @@ std::optional<std::string> packet_field(const Lifecycle& lifecycle, std::size_t 
                                         const std::string& field,
                                         const std::set<std::string>& reply_points);
 // `text` with each {placeholder} replaced: fields by packet_field() ({FIELD|TEXT}: TEXT
-// when the packet does not carry it, else "?"),
-// reason_message/reason_advice by the reason's words, firewall by the step that dropped the
-// packet (or a hint to run with --iptables-trace).
+// when the packet does not carry it, else "?"), {passed.FIELD} by the field of `passed`
+// (the event of the rule's first passed point), reason_message/reason_advice by the
+// reason's words, firewall by the step that dropped the packet (or a hint to run with
+// --iptables-trace).
 std::string fill_placeholders(const std::string& text, const Lifecycle& lifecycle,
                               std::size_t index, const RuleBase& rules,
-                              const std::set<std::string>& reply_points);
+                              const std::set<std::string>& reply_points,
+                              const PathEvent* passed = nullptr);
 
 }  // namespace ftnt

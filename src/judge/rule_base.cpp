@@ -107,6 +107,11 @@ DiagRule rule_of(const Section& s) {
     if (rule.message.empty()) fail(s.file, s.line, "a rule needs a message");
     if (s.keys.count("passed_when") && rule.passed.empty())
         fail(s.file, s.keys.at("passed_when").second, "passed_when needs `passed` (its points)");
+    for (const char* key : {"message", "advice"})
+        if (rule.passed.empty() && s.keys.count(key) &&
+            s.keys.at(key).first.find("{passed.") != std::string::npos)
+            fail(s.file, s.keys.at(key).second,
+                 std::string(key) + ": {passed.FIELD} needs `passed` (its points)");
     return rule;
 }
 
@@ -135,9 +140,11 @@ std::string check_placeholders(const std::string& text) {
         auto end = text.find('}', at);
         if (end == std::string::npos) return "'{' without '}'";
         std::string name = text.substr(at + 1, end - at - 1);
-        name = name.substr(0, name.find('|'));  // {FIELD|text when the packet lacks it}
-        bool known = known_event_field(name) || name == "reason_message" ||
-                     name == "reason_advice" || name == "firewall";
+        name = name.substr(0, name.find('|'));    // {FIELD|text when the packet lacks it}
+        bool known = name.starts_with("passed.")  // a field at the passed point's event
+                         ? known_event_field(name.substr(7))
+                         : known_event_field(name) || name == "reason_message" ||
+                               name == "reason_advice" || name == "firewall";
         if (!known) return "unknown placeholder {" + shown_value(name) + "}";
     }
     return "";

@@ -142,5 +142,44 @@ TEST_F(DiagGuest, HooksNameTheOneUntracedHookOfTheDroppingPass) {
         << drops[0].dump();
 }
 
+// A veth whose peer is down has no carrier: the kernel gives it the noop qdisc, which drops
+// every packet (QDISC_DROP at __dev_queue_xmit on 6.1+, like a full queue). The neighbour is
+// static, else the datagram would wait for ARP and die NEIGH_FAILED instead.
+TEST_F(DiagGuest, APeerDownIsTheDownInterfaceNotAFullQueue) {
+    NetnsPair ns("ddown");
+    std::string veth = "ftnt" + std::to_string(::getpid() % 100000);
+    auto mac = shell_output("ip -n " + ns.b() + " link show " + veth + "b");
+    auto at = mac.find("link/ether ");
+    ASSERT_NE(at, std::string::npos) << mac;
+    mac = mac.substr(at + 11, 17);
+    ASSERT_EQ(ns.run(ns.a(), "ip neigh replace " + std::string(NetnsPair::kAddrB) + " lladdr " +
+                                 mac + " dev " + veth + "a"),
+              0);
+    ASSERT_EQ(ns.run(ns.b(), "ip link set " + veth + "b down"), 0);
+    // veth's own qdisc is noqueue; without carrier linkwatch swaps in noop_qdisc (what `tc`
+    // does not show), right after it sets the operational state.
+    ASSERT_EQ(ns.run(ns.a(), "for i in $(seq 50); do ip link show " + veth +
+                                 "a | grep -Eq \"state (DOWN|LOWERLAYERDOWN)\" && exit 0; sleep "
+                                 "0.1; done; exit 1"),
+              0);
+    ::usleep(300'000);
+    auto objects = run({"--diag-keep", "-p", "udp", "-P", "7140"},
+                       [&] { udp_send(ns.a(), NetnsPair::kAddrB, 7140, 1); });
+    auto ours = [](const nlohmann::json& p) { return has_func(p, "noop_enqueue"); };
+    auto down = findings(objects, "interface-down", ours);
+    ASSERT_EQ(down.size(), 1u) << dump(objects) << stderr_;
+    EXPECT_EQ(down[0].value("level", ""), "error");
+    EXPECT_EQ(down[0].value("where", ""), "skb:kfree_skb");
+    EXPECT_TRUE(down[0]
+                    .value("message", "")
+                    .starts_with("the interface " + veth + "a is down or has no carrier"))
+        << down[0].dump();
+    EXPECT_TRUE(down[0]
+                    .value("advice", "")
+                    .starts_with("bring the link up: `ip link show " + veth + "a` says NO-CARRIER"))
+        << down[0].dump();
+    EXPECT_TRUE(findings(objects, "qdisc-drop", ours).empty()) << dump(objects);
+}
+
 }  // namespace
 }  // namespace ftnt::test

@@ -295,8 +295,54 @@ TEST(Judge, RulesAtPointsTheRunDoesNotTraceAreIdle) {
     auto namer = no_debug_namer();
     Judge judge(rules, namer);
     auto idle = judge.idle_rules({"skb:kfree_skb", "tcp:tcp_send_reset"});
-    EXPECT_EQ(idle, (std::vector<std::string>{"udp-port-closed-icmp", "ttl-expired",
-                                              "ttl-expired-kprobe", "nat", "forwarded"}));
+    EXPECT_EQ(idle,
+              (std::vector<std::string>{"udp-port-closed-icmp", "ttl-expired", "ttl-expired-kprobe",
+                                        "interface-down", "nat", "forwarded"}));
+}
+
+// As the 6.1 guest traced a datagram to a veth whose peer was down
+// (DiagGuest.APeerDownIsTheDownInterfaceNotAFullQueue): __dev_queue_xmit, noop_enqueue on the
+// sending veth, then the free with QDISC_DROP. A full queue frees the same way, without
+// noop_enqueue.
+TEST(Judge, ANoopQdiscDropIsTheDownInterfaceNotAFullQueue) {
+    auto rules = shipped_rules();
+    auto namer = no_debug_namer();
+    Judge judge(rules, namer);
+    auto sent = with_tuple(event("__dev_queue_xmit", 1), "UDP", 1, 40000, 2, 7140);
+    sent.dev = "ftnt123a";
+    auto noop = event("noop_enqueue", 2);
+    noop.dev = "ftnt123a";
+    auto down = judge.judge(packet({sent, noop, drop("QDISC_DROP", 3)}));
+    ASSERT_EQ(down.findings.size(), 1u);
+    EXPECT_EQ(down.findings[0].rule, "interface-down");
+    EXPECT_EQ(down.findings[0].level, DiagLevel::Error);
+    EXPECT_TRUE(
+        down.findings[0].message.starts_with("the interface ftnt123a is down or has no carrier"))
+        << down.findings[0].message;
+    EXPECT_TRUE(down.findings[0].advice.starts_with("bring the link up: `ip link show ftnt123a`"))
+        << down.findings[0].advice;
+    auto full = judge.judge(packet({sent, drop("QDISC_DROP", 3)}));
+    ASSERT_EQ(full.findings.size(), 1u);
+    EXPECT_EQ(full.findings[0].rule, "qdisc-drop");
+}
+
+TEST(Judge, APassedPlaceholderReadsTheLatestPassedEvent) {
+    RuleBase rules;
+    rules.load_text(
+        "[rule r]\nat = skb:kfree_skb\npassed = ip_forward\nlevel = info\n"
+        "message = via {passed.dev|nowhere}, dropped at {dev|no device}\n",
+        "mine.def");
+    auto namer = no_debug_namer();
+    Judge judge(rules, namer);
+    auto first = event("ip_forward", 1), second = event("ip_forward", 2);
+    first.dev = "ftnt1";
+    second.dev = "ftnt2";
+    auto diagnosis = judge.judge(packet({first, second, drop("IP_INHDR", 3)}));
+    ASSERT_EQ(diagnosis.findings.size(), 1u);
+    EXPECT_EQ(diagnosis.findings[0].message, "via ftnt2, dropped at no device");
+    second.dev = "";
+    EXPECT_EQ(judge.judge(packet({second, drop("IP_INHDR", 3)})).findings[0].message,
+              "via nowhere, dropped at no device");
 }
 
 }  // namespace

@@ -76,6 +76,10 @@ TEST(RuleBase, ABadFileNamesItsFileAndLine) {
               "bad rule at mine.def:3: a rule needs `at` (the point it reads)");
     EXPECT_EQ(error_of("[rule r]\nat = skb:kfree_skb\nmessage = m\nmood = calm\n"),
               "bad rule at mine.def:4: unknown key 'mood' for a rule");
+    EXPECT_EQ(error_of("[rule r]\nat = skb:kfree_skb\nmessage = left by {passed.dev}\n"),
+              "bad rule at mine.def:3: message: {passed.FIELD} needs `passed` (its points)");
+    EXPECT_EQ(error_of("[rule r]\nat = skb:kfree_skb\npassed = ip_rcv\nmessage = {passed.hue}\n"),
+              "bad rule at mine.def:4: message: unknown placeholder {passed.hue}");
     EXPECT_EQ(error_of("[rule r]\nat = skb:kfree_skb\npassed_when = field.type == 11\n"
                        "message = m\n"),
               "bad rule at mine.def:3: passed_when needs `passed` (its points)");
