@@ -356,60 +356,26 @@ tep_event* EventFormats::find(int id) const {
     return tep_find_event(tep_, id);
 }
 
-FieldRef::FieldRef(tep_event* event, const char* name)
-    : field_(event ? tep_find_field(event, name) : nullptr) {}
-
-unsigned FieldRef::size() const {
-    return field_ ? static_cast<unsigned>(field_->size) : 0;
-}
-unsigned FieldRef::offset() const {
-    return field_ ? static_cast<unsigned>(field_->offset) : 0;
-}
-bool FieldRef::is_signed() const {
-    return field_ && (field_->flags & TEP_FIELD_IS_SIGNED);
-}
-
-bool FieldRef::is_array() const {
-    return field_ && (field_->flags & TEP_FIELD_IS_ARRAY);
-}
-
-std::optional<uint64_t> FieldRef::number(std::span<const uint8_t> raw) const {
-    if (!field_ || offset() + size() > raw.size()) return std::nullopt;
-    uint64_t value = 0;
-    switch (size()) {
-        case 1:
-            value = raw[offset()];
-            break;
-        case 2: {
-            uint16_t v;
-            std::memcpy(&v, raw.data() + offset(), 2);
-            value = v;
-            break;
-        }
-        case 4: {
-            uint32_t v;
-            std::memcpy(&v, raw.data() + offset(), 4);
-            value = v;
-            break;
-        }
-        case 8:
-            std::memcpy(&value, raw.data() + offset(), 8);
-            break;
-        default:
-            return std::nullopt;
-    }
-    return value;
+FieldRef::FieldRef(tep_event* event, const char* name) {
+    tep_format_field* field = event ? tep_find_field(event, name) : nullptr;
+    if (!field) return;
+    found_ = true;
+    offset_ = static_cast<unsigned>(field->offset);
+    size_ = static_cast<unsigned>(field->size);
+    array_ = field->flags & TEP_FIELD_IS_ARRAY;
+    signed_ = field->flags & TEP_FIELD_IS_SIGNED;
+    dynamic_ = field->flags & TEP_FIELD_IS_DYNAMIC;
 }
 
 std::span<const uint8_t> FieldRef::bytes(std::span<const uint8_t> raw) const {
-    if (!field_ || offset() + size() > raw.size()) return {};
-    return raw.subspan(offset(), size());
+    if (!found_ || std::size_t{offset_} + size_ > raw.size()) return {};
+    return raw.subspan(offset_, size_);
 }
 
 std::string FieldRef::text(std::span<const uint8_t> raw) const {
-    if (!field_) return {};
+    if (!found_) return {};
     std::span<const uint8_t> bytes;
-    if (field_->flags & TEP_FIELD_IS_DYNAMIC) {
+    if (dynamic_) {
         auto loc = number(raw);  // __data_loc: length << 16 | offset
         if (!loc) return {};
         std::size_t offset = *loc & 0xffff, length = (*loc >> 16) & 0xffff;

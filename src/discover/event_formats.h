@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <optional>
 #include <span>
@@ -44,19 +45,42 @@ class FieldRef {
   public:
     FieldRef() = default;
     FieldRef(tep_event* event, const char* name);
-    explicit operator bool() const { return field_ != nullptr; }
-    unsigned size() const;
-    unsigned offset() const;
-    bool is_array() const;
-    bool is_signed() const;
-    std::optional<uint64_t> number(std::span<const uint8_t> raw) const;
+    explicit operator bool() const { return found_; }
+    unsigned size() const { return size_; }
+    unsigned offset() const { return offset_; }
+    bool is_array() const { return array_; }
+    bool is_signed() const { return signed_; }
+    // Read for every field of every record: inline, from the offset and size kept here.
+    std::optional<uint64_t> number(std::span<const uint8_t> raw) const {
+        if (!found_ || std::size_t{offset_} + size_ > raw.size()) return std::nullopt;
+        const uint8_t* at = raw.data() + offset_;
+        switch (size_) {
+            case 1:
+                return *at;
+            case 2:
+                return load<uint16_t>(at);
+            case 4:
+                return load<uint32_t>(at);
+            case 8:
+                return load<uint64_t>(at);
+            default:
+                return std::nullopt;
+        }
+    }
     // The field's bytes (for arrays such as saddr[4] or a sockaddr_in6).
     std::span<const uint8_t> bytes(std::span<const uint8_t> raw) const;
     // A string field: `char name[16]` or a __data_loc string (kprobe :string fetchargs).
     std::string text(std::span<const uint8_t> raw) const;
 
   private:
-    tep_format_field* field_ = nullptr;
+    template <class T>
+    static uint64_t load(const uint8_t* at) {
+        T value;
+        std::memcpy(&value, at, sizeof value);
+        return value;
+    }
+    unsigned offset_ = 0, size_ = 0;
+    bool found_ = false, array_ = false, signed_ = false, dynamic_ = false;
 };
 
 }  // namespace ftnt

@@ -28,7 +28,7 @@ template <typename T>
 void append_chars(std::string& out, T value) {
     char text[32];
     auto result = std::to_chars(text, text + sizeof text, value);
-    out.append(text, result.ptr);
+    out.append(text, static_cast<std::size_t>(result.ptr - text));
 }
 
 }  // namespace
@@ -45,7 +45,7 @@ void append_hex(std::string& out, uint64_t value) {
     char text[24];
     auto result = std::to_chars(text, text + sizeof text, value, 16);
     out += "0x";
-    out.append(text, result.ptr);
+    out.append(text, static_cast<std::size_t>(result.ptr - text));
 }
 
 void append_seconds(std::string& out, uint64_t ns) {
@@ -83,13 +83,13 @@ void append_endpoint(std::string& out, int family, const std::array<uint8_t, 16>
 void append_fixed(std::string& out, double value, int digits) {
     char text[64];
     auto result = std::to_chars(text, text + sizeof text, value, std::chars_format::fixed, digits);
-    out.append(text, result.ptr);
+    out.append(text, static_cast<std::size_t>(result.ptr - text));
 }
 
 void append_double(std::string& out, double value) {
     char text[64];
     auto result = std::to_chars(text, text + sizeof text, value, std::chars_format::general, 6);
-    out.append(text, result.ptr);
+    out.append(text, static_cast<std::size_t>(result.ptr - text));
 }
 
 void append_left(std::string& out, std::string_view text, std::size_t width) {

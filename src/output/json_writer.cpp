@@ -72,7 +72,7 @@ JsonObject& JsonObject::number_field(std::string_view name, double value) {
     // The shortest text that reads back as the same double.
     char text[32];
     auto result = std::to_chars(text, text + sizeof text, value);
-    out_.append(text, result.ptr);
+    out_.append(text, static_cast<std::size_t>(result.ptr - text));
     return *this;
 }
 

@@ -67,18 +67,22 @@ TEST(Append, SecondsHaveSixDigitsAfterThePoint) {
 TEST(Append, AddressesAndEndpoints) {
     std::array<uint8_t, 16> v4 = {192, 0, 2, 255};
     std::array<uint8_t, 16> zero = {};
+    std::array<uint8_t, 16> widest = {255, 255, 255, 255};
     std::array<uint8_t, 16> v6 = {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
     std::string out;
     append_ip(out, 4, v4);
     out += ' ';
     append_ip(out, 4, zero);
     out += ' ';
+    append_ip(out, 4, widest);
+    out += ' ';
     append_endpoint(out, 4, v4, 65535, true);
     out += ' ';
     append_endpoint(out, 6, v6, 80, true);
     out += ' ';
     append_endpoint(out, 6, v6, 0, false);
-    EXPECT_EQ(out, "192.0.2.255 0.0.0.0 192.0.2.255:65535 [2001:db8::1]:80 2001:db8::1");
+    EXPECT_EQ(out,
+              "192.0.2.255 0.0.0.0 255.255.255.255 192.0.2.255:65535 [2001:db8::1]:80 2001:db8::1");
 }
 
 // Plain runs are copied at once; the escapes between and after them stay where they were.

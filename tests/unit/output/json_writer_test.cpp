@@ -70,5 +70,17 @@ TEST(JsonWriter, HexFieldsAndKeysThatNeedEscaping) {
     EXPECT_EQ(parsed["a\"b"], "c");
 }
 
+// A plain key is copied in one piece up to 60 bytes; a longer one takes the escaping path.
+TEST(JsonWriter, KeysAtAndPastTheShortLimitReadBack) {
+    std::string at_limit(60, 'k'), past(61, 'p'), escaped = std::string(59, 'e') + "\n";
+    auto parsed = one_object([&](JsonObject& o) {
+        o.field(at_limit, uint64_t{1}).field(past, uint64_t{2}).field(escaped, uint64_t{3});
+    });
+    EXPECT_EQ(parsed[at_limit].get<uint64_t>(), 1u);
+    EXPECT_EQ(parsed[past].get<uint64_t>(), 2u);
+    EXPECT_EQ(parsed[escaped].get<uint64_t>(), 3u);
+    EXPECT_EQ(parsed.size(), 3u);
+}
+
 }  // namespace
 }  // namespace ftnt
