@@ -135,7 +135,11 @@ int run_monitor_mode(const Options& options) {
     DropPipeline pipeline(pipeline_options, plan, reasons, DropDecoder(kfree_skb), namer, *output,
                           attachment, std::move(counters));
     double interval = options.interval_seconds > 0 ? options.interval_seconds : kDefaultInterval;
-    MonitorStages stages(pipeline, hist.get(), tcp, reader, {file.get(), server.get(), interval});
+    InferredReasons inferred;
+    if (!DropDecoder(kfree_skb).has_reason())
+        inferred = InferredReasons(drop_location_reasons(catalog));
+    MonitorStages stages(pipeline, hist.get(), tcp, reader, {file.get(), server.get(), interval},
+                         std::move(inferred));
 
     // read
     RunLoop loop(stop, sink, {options.duration_seconds});

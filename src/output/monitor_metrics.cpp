@@ -37,8 +37,9 @@ std::vector<MetricSample> MonitorMetrics::drop_samples(const std::vector<Summary
 std::vector<MetricFamily> MonitorMetrics::families(const MonitorCounts& counts) {
     std::vector<MetricFamily> out;
     out.push_back({"ftnettrace_drops_total",
-                   "Packets the kernel dropped (skb:kfree_skb), by drop reason, location, "
-                   "protocol and network namespace",
+                   "Packets the kernel dropped (skb:kfree_skb), by drop reason (before 5.17: "
+                   "the one its location stands for, or unknown), location, protocol and "
+                   "network namespace",
                    "counter", drop_samples(counts.drops)});
     if (counts.resets_sent || counts.resets_received) {
         MetricFamily resets{"ftnettrace_resets_total",

@@ -17,8 +17,14 @@ std::optional<uint64_t> total_of(const std::unique_ptr<TracepointCounter>& count
 }  // namespace
 
 MonitorStages::MonitorStages(DropPipeline& drops, const HistDropCounts* hist,
-                             const TcpCounters& tcp, const PerfReader& reader, MonitorSinks sinks)
-    : drops_(drops), hist_(hist), tcp_(tcp), reader_(reader), sinks_(sinks) {
+                             const TcpCounters& tcp, const PerfReader& reader, MonitorSinks sinks,
+                             InferredReasons inferred)
+    : drops_(drops),
+      hist_(hist),
+      tcp_(tcp),
+      reader_(reader),
+      sinks_(sinks),
+      inferred_(std::move(inferred)) {
     // A scrape before the first tick sees zeros, not an empty answer.
     if (sinks_.server) sinks_.server->publish(exposition());
 }
@@ -27,6 +33,8 @@ std::string MonitorStages::exposition() {
     MonitorCounts counts;
     uint64_t refused = 0;
     counts.drops = hist_ ? hist_->rows(&refused) : drops_.summary().rows();
+    for (auto& row : counts.drops)
+        if (row.reason.empty()) row.reason = inferred_.at(row.location).value_or("");
     counts.resets_sent = total_of(tcp_.resets_sent);
     counts.resets_received = total_of(tcp_.resets_received);
     counts.retransmits = total_of(tcp_.retransmits);

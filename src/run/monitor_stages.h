@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 
+#include "decode/inferred_reason.h"
 #include "output/metrics_file.h"
 #include "output/metrics_server.h"
 #include "output/monitor_metrics.h"
@@ -32,9 +33,10 @@ struct MonitorSinks {
 class MonitorStages : public RunStages {
   public:
     // `hist`: the drops' table when the kernel has hist triggers (then `drops` sees no
-    // record), else null.
+    // record), else null. `inferred`: on a kernel without drop reasons (before 5.17), the
+    // reason each location stands for (drop-locations.def), as --drop shows it.
     MonitorStages(DropPipeline& drops, const HistDropCounts* hist, const TcpCounters& tcp,
-                  const PerfReader& reader, MonitorSinks sinks);
+                  const PerfReader& reader, MonitorSinks sinks, InferredReasons inferred = {});
 
     void on_record(const OwnedRecord& record) override { drops_.on_record(record); }
     void unreported_lost(uint32_t cpu, uint64_t lost) override {
@@ -59,6 +61,7 @@ class MonitorStages : public RunStages {
     const PerfReader& reader_;
     MonitorSinks sinks_;
     MonitorMetrics metrics_;
+    InferredReasons inferred_;
     double last_publish_ = 0, last_file_ = 0;
     std::string last_file_error_;
     std::size_t drop_series_ = 0;
