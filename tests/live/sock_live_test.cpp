@@ -314,6 +314,18 @@ class ProbeOracle {
     ProbeOracle(const ProbeOracle&) = delete;
     ProbeOracle& operator=(const ProbeOracle&) = delete;
     bool made() const { return made_; }
+    // Until the port's tcp_probe has been silent for `quiet_ms` (at most 5 s): a connection's
+    // last samples (its FIN's ACK through the token bucket) come after the session returns,
+    // and a tool stopped before them misses what this trace keeps.
+    void wait_quiet(int quiet_ms) const {
+        std::size_t seen = srtts_at_least(0).size();
+        for (int waited = 0, still = 0; waited < 5000 && still < quiet_ms; waited += 100) {
+            usleep(100'000);
+            std::size_t now = srtts_at_least(0).size();
+            still = now == seen ? still + 100 : 0;
+            seen = now;
+        }
+    }
     std::vector<uint64_t> srtts_at_least(uint64_t us) const {
         std::ifstream in(path_ + "/trace");
         std::vector<uint64_t> out;
@@ -354,6 +366,7 @@ TEST_F(SockLive, TcpSrttKeepsOnlySocketsThatSlow) {
               0);
     auto slowed = run_session(ns, slow_port, 262144, 0);
     EXPECT_EQ(slowed.client_status, 0);
+    oracle.wait_quiet(500);
     usleep(300'000);
     for (auto* run : {&fast_all, &fast, &slow})
         ASSERT_EQ(run->stop(SIGINT), 0) << run->stderr_text();
