@@ -39,6 +39,12 @@ std::vector<std::string> split(const std::string& text, char separator) {
 
 }  // namespace
 
+std::optional<std::string> passed_field(const std::string& placeholder) {
+    constexpr std::string_view kPrefix = "passed.";
+    if (!placeholder.starts_with(kPrefix)) return std::nullopt;
+    return placeholder.substr(kPrefix.size());
+}
+
 bool known_event_field(const std::string& field) {
     static const std::set<std::string> kFields = {"func",    "reason",    "ret",   "l4",   "saddr",
                                                   "daddr",   "sport",     "dport", "dev",  "state",

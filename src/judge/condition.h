@@ -33,5 +33,8 @@ class Condition {
 // saddr, daddr, sport, dport, dev, state, verdict, tcp_flags, len, netns) or `field.NAME`, a
 // --kprobe/catalog fetcharg shown by name.
 bool known_event_field(const std::string& field);
+// The FIELD of a `{passed.FIELD}` placeholder (a field of the passed point's event), or
+// nothing when the placeholder is not of that kind.
+std::optional<std::string> passed_field(const std::string& placeholder);
 
 }  // namespace ftnt

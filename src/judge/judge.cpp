@@ -81,9 +81,8 @@ std::string fill_placeholders(const std::string& text, const Lifecycle& lifecycl
             out += rules.words_for(reason).advice;
         else if (name == "firewall")
             out += firewall_text(lifecycle);
-        else if (name.starts_with("passed."))
-            out += (passed ? event_field(*passed, name.substr(7), false) : std::nullopt)
-                       .value_or(fallback);
+        else if (auto field = passed_field(name))
+            out += (passed ? event_field(*passed, *field, false) : std::nullopt).value_or(fallback);
         else
             out += packet_field(lifecycle, index, name, reply_points).value_or(fallback);
         at = close + 1;

@@ -140,11 +140,11 @@ std::string check_placeholders(const std::string& text) {
         auto end = text.find('}', at);
         if (end == std::string::npos) return "'{' without '}'";
         std::string name = text.substr(at + 1, end - at - 1);
-        name = name.substr(0, name.find('|'));    // {FIELD|text when the packet lacks it}
-        bool known = name.starts_with("passed.")  // a field at the passed point's event
-                         ? known_event_field(name.substr(7))
-                         : known_event_field(name) || name == "reason_message" ||
-                               name == "reason_advice" || name == "firewall";
+        name = name.substr(0, name.find('|'));  // {FIELD|text when the packet lacks it}
+        auto passed = passed_field(name);
+        bool known = passed ? known_event_field(*passed)
+                            : known_event_field(name) || name == "reason_message" ||
+                                  name == "reason_advice" || name == "firewall";
         if (!known) return "unknown placeholder {" + shown_value(name) + "}";
     }
     return "";

@@ -136,8 +136,7 @@ int run_monitor_mode(const Options& options) {
                           attachment, std::move(counters));
     double interval = options.interval_seconds > 0 ? options.interval_seconds : kDefaultInterval;
     InferredReasons inferred;
-    if (!DropDecoder(kfree_skb).has_reason())
-        inferred = InferredReasons(drop_location_reasons(catalog));
+    if (!reasons.available()) inferred = InferredReasons(drop_location_reasons(catalog));
     MonitorStages stages(pipeline, hist.get(), tcp, reader, {file.get(), server.get(), interval},
                          std::move(inferred));
 

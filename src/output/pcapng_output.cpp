@@ -1,11 +1,10 @@
 #include "output/pcapng_output.h"
 
-#include "core/errors.h"
-
 #include <cinttypes>
 #include <cstdio>
 #include <cstring>
 
+#include "core/errors.h"
 #include "core/shown_value.h"
 #include "decode/netfilter_fields.h"
 

@@ -27,6 +27,13 @@ RuleBase shipped_rules() {
     return base;
 }
 
+// The rules of one file of the user's own, mine.def.
+RuleBase rules_from(const char* text) {
+    RuleBase base;
+    base.load_text(text, "mine.def");
+    return base;
+}
+
 PathEvent event(const std::string& func, uint64_t time_ns) {
     PathEvent e;
     e.func = func;
@@ -144,13 +151,11 @@ TEST(Judge, ANormalPacketHasNoFinding) {
 }
 
 TEST(Judge, PassedAndNotPassedReadThePacketSoFar) {
-    RuleBase rules;
-    rules.load_text(
+    auto rules = rules_from(
         "[rule forwarded-then-dropped]\nat = skb:kfree_skb\npassed = ip_forward\n"
         "level = error\nmessage = dropped after forwarding ({reason})\n"
         "[rule dropped-before-ip]\nat = skb:kfree_skb\nnot_passed = ip_rcv\n"
-        "level = warn\nmessage = dropped before IP\n",
-        "mine.def");
+        "level = warn\nmessage = dropped before IP\n");
     auto namer = no_debug_namer();
     Judge judge(rules, namer);
     auto forwarded = judge.judge(
@@ -195,11 +200,9 @@ TEST(Judge, TtlExpiredIsKnownByTheTimeExceededTheKernelSentNotByTheReason) {
 }
 
 TEST(Judge, PassedWhenReadsThePassedPointsOwnFields) {
-    RuleBase rules;
-    rules.load_text(
+    auto rules = rules_from(
         "[rule big]\nat = skb:kfree_skb\npassed = icmp:icmp_send\n"
-        "passed_when = field.type == 3 and field.code == 4\nlevel = warn\nmessage = too big\n",
-        "mine.def");
+        "passed_when = field.type == 3 and field.code == 4\nlevel = warn\nmessage = too big\n");
     auto namer = no_debug_namer();
     Judge judge(rules, namer);
     EXPECT_EQ(judge.judge(packet({icmp_sent(3, 4), drop("PKT_TOO_BIG", 3)})).findings.size(), 1u);
@@ -211,11 +214,9 @@ TEST(Judge, PassedWhenReadsThePassedPointsOwnFields) {
 }
 
 TEST(Judge, APlaceholderThePacketLacksReadsItsFallbackText) {
-    RuleBase rules;
-    rules.load_text(
+    auto rules = rules_from(
         "[rule r]\nat = skb:kfree_skb\nlevel = error\n"
-        "message = no route for {daddr|the destination} port {dport}\n",
-        "mine.def");
+        "message = no route for {daddr|the destination} port {dport}\n");
     auto namer = no_debug_namer();
     Judge judge(rules, namer);
     auto bare = judge.judge(packet({drop("IP_INNOROUTES", 1)}));
@@ -327,11 +328,9 @@ TEST(Judge, ANoopQdiscDropIsTheDownInterfaceNotAFullQueue) {
 }
 
 TEST(Judge, APassedPlaceholderReadsTheLatestPassedEvent) {
-    RuleBase rules;
-    rules.load_text(
+    auto rules = rules_from(
         "[rule r]\nat = skb:kfree_skb\npassed = ip_forward\nlevel = info\n"
-        "message = via {passed.dev|nowhere}, dropped at {dev|no device}\n",
-        "mine.def");
+        "message = via {passed.dev|nowhere}, dropped at {dev|no device}\n");
     auto namer = no_debug_namer();
     Judge judge(rules, namer);
     auto first = event("ip_forward", 1), second = event("ip_forward", 2);
