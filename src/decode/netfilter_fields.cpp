@@ -11,22 +11,28 @@ std::string extra_value(const PathEvent& e, const char* name) {
     return "";
 }
 
-// include/uapi/linux/netfilter.h NFPROTO_*, as nettrace names them.
-std::string family_name(const std::string& pf) {
-    static const std::map<std::string, std::string> kNames = {{"1", "inet"},   {"2", "ipv4"},
-                                                              {"3", "arp"},    {"5", "netdev"},
-                                                              {"7", "bridge"}, {"10", "ipv6"}};
+}  // namespace
+
+std::string netfilter_family_name(unsigned pf) {
+    static const std::map<unsigned, std::string> kNames = {
+        {1, "inet"}, {2, "ipv4"}, {3, "arp"}, {5, "netdev"}, {7, "bridge"}, {10, "ipv6"}};
     auto it = kNames.find(pf);
-    return it == kNames.end() ? "pf" + pf : it->second;
+    return it == kNames.end() ? "pf" + std::to_string(pf) : it->second;
 }
 
-}  // namespace
+std::string netfilter_hook_name(unsigned pf, unsigned hook) {
+    static const char* kHooks[] = {"PREROUTING", "INPUT", "FORWARD", "OUTPUT", "POSTROUTING"};
+    static const char* kArpHooks[] = {"IN", "OUT", "FORWARD"};
+    static const char* kNetdevHooks[] = {"INGRESS", "EGRESS"};
+    if (pf == 3) return hook < 3 ? kArpHooks[hook] : std::to_string(hook);
+    if (pf == 5) return hook < 2 ? kNetdevHooks[hook] : std::to_string(hook);
+    return hook < 5 ? kHooks[hook] : std::to_string(hook);
+}
 
 std::string netfilter_verdict(const PathEvent& e) {
     // include/uapi/linux/netfilter.h: NF_DROP 0, NF_ACCEPT 1, NF_STOLEN 2, NF_QUEUE 3,
     // NF_REPEAT 4, NF_STOP 5; the low byte is the verdict (NF_VERDICT_MASK).
     static const char* kVerdicts[] = {"DROP", "ACCEPT", "STOLEN", "QUEUE", "REPEAT", "STOP"};
-    static const char* kHooks[] = {"PREROUTING", "INPUT", "FORWARD", "OUTPUT", "POSTROUTING"};
     std::string verdict;
     if (e.retval || e.deduced_verdict) {
         auto code =
@@ -38,8 +44,9 @@ std::string netfilter_verdict(const PathEvent& e) {
     auto pf = extra_value(e, "pf");
     if (e.decode == DecodeAs::XtTable && !table.empty() && !hook.empty() && !pf.empty()) {
         // ipt_do_table: 2.filter.INPUT.DROP
-        auto h = static_cast<std::size_t>(std::stoul(hook));
-        return pf + "." + table + "." + (h < 5 ? kHooks[h] : hook) +
+        return pf + "." + table + "." +
+               netfilter_hook_name(static_cast<unsigned>(std::stoul(pf)),
+                                   static_cast<unsigned>(std::stoul(hook))) +
                (verdict.empty() ? "" : "." + verdict);
     }
     if (e.decode == DecodeAs::NfHook && !hook.empty() &&
@@ -48,13 +55,10 @@ std::string netfilter_verdict(const PathEvent& e) {
         // -EPERM (or another -errno of NF_DROP_ERR) when a hook dropped it.
         std::string outcome;
         if (e.retval) outcome = *e.retval == 1 ? "ACCEPT" : *e.retval == 0 ? "STOLEN" : "DROP";
-        static const char* kArpHooks[] = {"IN", "OUT", "FORWARD"};
-        static const char* kNetdevHooks[] = {"INGRESS", "EGRESS"};
-        auto h = static_cast<std::size_t>(std::stoul(hook));
-        std::string name = pf == "3"   ? (h < 3 ? kArpHooks[h] : hook)
-                           : pf == "5" ? (h < 2 ? kNetdevHooks[h] : hook)
-                                       : (h < 5 ? kHooks[h] : hook);
-        return family_name(pf) + "." + name + (outcome.empty() ? "" : "." + outcome);
+        auto family = static_cast<unsigned>(std::stoul(pf));
+        return netfilter_family_name(family) + "." +
+               netfilter_hook_name(family, static_cast<unsigned>(std::stoul(hook))) +
+               (outcome.empty() ? "" : "." + outcome);
     }
     auto chain = extra_value(e, "chain");
     if (e.decode == DecodeAs::NftChain && !table.empty() && !chain.empty())  // table t chain c DROP

@@ -17,6 +17,8 @@
 #include "discover/tracefs_mount.h"
 #include "netfilter/run_state.h"
 #include "plan/drop_locations.h"
+#include "plan/netfilter_drop_plan.h"
+#include "plan/skb_layout.h"
 #include "run/drop_pipeline.h"
 #include "run/monitor_stages.h"
 
@@ -52,6 +54,41 @@ std::unique_ptr<TracepointCounter> counter_for(EventFormats& formats, const std:
         std::cerr << "ftnettrace: " << name << " cannot be counted: " << error.what() << "\n";
         return nullptr;
     }
+}
+
+// Netfilter drops by table and chain: kretprobes with hist triggers, where the kernel has both
+// (and reads arguments in a return probe, 6.9+); else null, with one line saying why.
+std::unique_ptr<HistNetfilterDrops> netfilter_counts(const Options& options,
+                                                     const TracefsFeatures& features,
+                                                     const std::string& tracefs,
+                                                     const TraceInstance& instance,
+                                                     const Catalog& catalog) {
+    const char* not_counted =
+        "ftnettrace: netfilter drops by table: not counted (they count in ftnettrace_drops_total "
+        "under NETFILTER_DROP): ";
+    if (!features.kprobe_events || !features.hist_triggers) {
+        std::cerr << not_counted << "the kernel has no "
+                  << (features.kprobe_events ? "hist triggers (CONFIG_HIST_TRIGGERS)"
+                                             : "kprobe_events (CONFIG_KPROBE_EVENTS)")
+                  << "\n";
+        return nullptr;
+    }
+    auto offsets = load_kernel_offsets(options.btf, options.vmlinux);
+    auto plan =
+        plan_netfilter_drops(catalog, ProbeableFunctions::read(tracefs), offsets.types.get());
+    auto counts = std::make_unique<HistNetfilterDrops>(tracefs, instance.dir(),
+                                                       dynamic_group_for_pid(::getpid()), plan);
+    auto lines = plan.skipped;
+    lines.insert(lines.end(), counts->notes().begin(), counts->notes().end());
+    if (!counts->counting()) {
+        std::cerr << not_counted;
+        for (std::size_t i = 0; i < lines.size(); ++i) std::cerr << (i ? "; " : "") << lines[i];
+        std::cerr << (counts->notes().empty() ? "" : " (a return probe reads arguments since 6.9)")
+                  << "\n";
+        return nullptr;
+    }
+    for (const auto& line : lines) std::cerr << "ftnettrace: netfilter drops: " << line << "\n";
+    return counts;
 }
 
 }  // namespace
@@ -105,6 +142,7 @@ int run_monitor_mode(const Options& options) {
                       << "): counted by perf events instead\n";
         }
     }
+    auto netfilter = netfilter_counts(options, features, tracefs.path(), instance, catalog);
     DropAttachment attachment(DropPoint{}, RingOptions{options.ring_pages});
     PerfReader& reader = attachment.reader;
     if (!hist) {
@@ -137,8 +175,8 @@ int run_monitor_mode(const Options& options) {
     double interval = options.interval_seconds > 0 ? options.interval_seconds : kDefaultInterval;
     InferredReasons inferred;
     if (!reasons.available()) inferred = InferredReasons(drop_location_reasons(catalog));
-    MonitorStages stages(pipeline, hist.get(), tcp, reader, {file.get(), server.get(), interval},
-                         std::move(inferred));
+    MonitorStages stages(pipeline, {hist.get(), netfilter.get()}, tcp, reader,
+                         {file.get(), server.get(), interval}, std::move(inferred));
 
     // read
     RunLoop loop(stop, sink, {options.duration_seconds});
@@ -146,7 +184,11 @@ int run_monitor_mode(const Options& options) {
               << (hist ? "a hist trigger on skb:kfree_skb (reason, location, protocol)"
                        : "perf events on skb:kfree_skb, one counter per reason, location and "
                          "protocol once seen")
-              << "; resets and retransmits by counting perf events\n";
+              << "; resets and retransmits by counting perf events";
+    if (netfilter)
+        std::cerr << "; netfilter drops by table and chain by hist triggers on the returns of "
+                  << netfilter->functions();
+    std::cerr << "\n";
     if (!hist) reader.enable();
     std::cerr << "ftnettrace: tracing drops, resets and retransmits for metrics";
     if (server) std::cerr << " on http://" << server->bound() << "/metrics";

@@ -57,6 +57,19 @@ std::vector<MetricFamily> MonitorMetrics::families(const MonitorCounts& counts) 
         out.push_back(counter("ftnettrace_retransmits_total",
                               "TCP segments retransmitted (tcp:tcp_retransmit_skb)",
                               *counts.retransmits));
+    if (counts.netfilter_drops) {
+        MetricFamily netfilter{"ftnettrace_netfilter_drops_total",
+                               "Packets an iptables table (x_tables: ipt_do_table, ip6t_do_table) "
+                               "returned NF_DROP for, by family, table and the built-in chain of "
+                               "the hook; nf_tables drops count in ftnettrace_drops_total under "
+                               "NETFILTER_DROP",
+                               "counter",
+                               {}};
+        for (const auto& row : *counts.netfilter_drops)
+            netfilter.samples.push_back(
+                {{{"family", row.family}, {"table", row.table}, {"chain", row.chain}}, row.count});
+        out.push_back(std::move(netfilter));
+    }
     out.push_back(counter("ftnettrace_lost_events_total",
                           "Drop records the perf rings lost: those drops are missing from "
                           "ftnettrace_drops_total",

@@ -13,6 +13,7 @@
 
 #include "output/metrics_text.h"
 #include "track/drop_summary.h"
+#include "track/netfilter_drop_counts.h"
 
 namespace ftnt {
 
@@ -20,6 +21,8 @@ struct MonitorCounts {
     std::vector<SummaryRow> drops;  // reason, location, proto, count (DropSummary::rows)
     // Absent: the kernel lacks the tracepoint, and the metric is not written.
     std::optional<uint64_t> resets_sent, resets_received, retransmits;
+    // Absent: the kernel cannot count them by table (the metric is not written).
+    std::optional<std::vector<NetfilterDropRow>> netfilter_drops;
     uint64_t lost = 0;
 };
 

@@ -20,18 +20,24 @@ bool number_of(std::string_view text, uint64_t& out) {
 }
 
 // "reason:          2, location: 1844..., protocol:       2048"
-bool parse_keys(std::string_view text, HistEntry& entry) {
+bool parse_keys(std::string_view text, const std::set<std::string>& string_keys, HistEntry& entry) {
     while (!text.empty()) {
         auto comma = text.find(',');
         std::string_view pair = text.substr(0, comma);
         auto colon = pair.find(':');
         if (colon == std::string_view::npos) return false;
+        std::string name(trimmed(pair.substr(0, colon)));
         uint64_t value = 0;
-        if (!number_of(pair.substr(colon + 1), value)) return false;
-        entry.keys.emplace_back(std::string(trimmed(pair.substr(0, colon))), value);
+        if (string_keys.count(name))
+            entry.text_keys.emplace_back(name, std::string(trimmed(pair.substr(colon + 1))));
+        else if (number_of(pair.substr(colon + 1), value))
+            entry.keys.emplace_back(name, value);
+        else
+            return false;
+        entry.names.push_back(name);
         text = comma == std::string_view::npos ? std::string_view() : text.substr(comma + 1);
     }
-    return !entry.keys.empty();
+    return !entry.keys.empty() || !entry.text_keys.empty();
 }
 
 }  // namespace
@@ -42,7 +48,14 @@ uint64_t HistEntry::key(const std::string& name) const {
     return 0;
 }
 
-std::vector<HistEntry> parse_hist_entries(const std::string& hist_text) {
+std::string HistEntry::text(const std::string& name) const {
+    for (const auto& [key_name, value] : text_keys)
+        if (key_name == name) return value;
+    return "";
+}
+
+std::vector<HistEntry> parse_hist_entries(const std::string& hist_text,
+                                          const std::set<std::string>& string_keys) {
     std::vector<HistEntry> out;
     std::istringstream lines(hist_text);
     std::string line;
@@ -55,7 +68,8 @@ std::vector<HistEntry> parse_hist_entries(const std::string& hist_text) {
         HistEntry entry;
         std::string_view count = view.substr(hits + 9);
         count = count.substr(0, count.find_first_not_of(" 0123456789"));
-        if (!parse_keys(view.substr(1, close - 1), entry) || !number_of(count, entry.hitcount))
+        if (!parse_keys(view.substr(1, close - 1), string_keys, entry) ||
+            !number_of(count, entry.hitcount))
             continue;
         out.push_back(std::move(entry));
     }

@@ -16,11 +16,10 @@ std::optional<uint64_t> total_of(const std::unique_ptr<TracepointCounter>& count
 
 }  // namespace
 
-MonitorStages::MonitorStages(DropPipeline& drops, const HistDropCounts* hist,
-                             const TcpCounters& tcp, const PerfReader& reader, MonitorSinks sinks,
-                             InferredReasons inferred)
+MonitorStages::MonitorStages(DropPipeline& drops, KernelCounters kernel, const TcpCounters& tcp,
+                             const PerfReader& reader, MonitorSinks sinks, InferredReasons inferred)
     : drops_(drops),
-      hist_(hist),
+      kernel_(kernel),
       tcp_(tcp),
       reader_(reader),
       sinks_(sinks),
@@ -32,12 +31,17 @@ MonitorStages::MonitorStages(DropPipeline& drops, const HistDropCounts* hist,
 std::string MonitorStages::exposition() {
     MonitorCounts counts;
     uint64_t refused = 0;
-    counts.drops = hist_ ? hist_->rows(&refused) : drops_.summary().rows();
+    counts.drops = kernel_.drops ? kernel_.drops->rows(&refused) : drops_.summary().rows();
     for (auto& row : counts.drops)
         if (row.reason.empty()) row.reason = inferred_.at(row.location).value_or("");
     counts.resets_sent = total_of(tcp_.resets_sent);
     counts.resets_received = total_of(tcp_.resets_received);
     counts.retransmits = total_of(tcp_.retransmits);
+    if (kernel_.netfilter && kernel_.netfilter->counting()) {
+        uint64_t refused_netfilter = 0;
+        counts.netfilter_drops = kernel_.netfilter->rows(&refused_netfilter);
+        refused += refused_netfilter;
+    }
     // A full hist table refuses new keys: those drops are lost to the counts too.
     counts.lost = reader_.lost_total() + refused;
     auto families = metrics_.families(counts);

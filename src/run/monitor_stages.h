@@ -15,6 +15,7 @@
 #include "read/tracepoint_counter.h"
 #include "run/drop_pipeline.h"
 #include "run/hist_drop_counts.h"
+#include "run/hist_netfilter_drops.h"
 #include "run/run_loop.h"
 
 namespace ftnt {
@@ -22,6 +23,12 @@ namespace ftnt {
 // Null: the kernel lacks the tracepoint.
 struct TcpCounters {
     std::unique_ptr<TracepointCounter> resets_sent, resets_received, retransmits;
+};
+
+// What the kernel counts besides the drops; null members: not counted on this kernel.
+struct KernelCounters {
+    const HistDropCounts* drops = nullptr;  // null: the drop pipeline counts them
+    const HistNetfilterDrops* netfilter = nullptr;
 };
 
 struct MonitorSinks {
@@ -32,10 +39,10 @@ struct MonitorSinks {
 
 class MonitorStages : public RunStages {
   public:
-    // `hist`: the drops' table when the kernel has hist triggers (then `drops` sees no
-    // record), else null. `inferred`: on a kernel without drop reasons (before 5.17), the
-    // reason each location stands for (drop-locations.def), as --drop shows it.
-    MonitorStages(DropPipeline& drops, const HistDropCounts* hist, const TcpCounters& tcp,
+    // `kernel.drops`: the drops' table when the kernel has hist triggers (then `drops` sees no
+    // record). `inferred`: on a kernel without drop reasons (before 5.17), the reason each
+    // location stands for (drop-locations.def), as --drop shows it.
+    MonitorStages(DropPipeline& drops, KernelCounters kernel, const TcpCounters& tcp,
                   const PerfReader& reader, MonitorSinks sinks, InferredReasons inferred = {});
 
     void on_record(const OwnedRecord& record) override { drops_.on_record(record); }
@@ -56,7 +63,7 @@ class MonitorStages : public RunStages {
     void write_file(const std::string& text);
 
     DropPipeline& drops_;
-    const HistDropCounts* hist_;
+    KernelCounters kernel_;
     const TcpCounters& tcp_;
     const PerfReader& reader_;
     MonitorSinks sinks_;

@@ -70,6 +70,31 @@ TEST(MonitorMetrics, ResetsByDirectionAndMissingTracepointsLeaveNoFamily) {
     EXPECT_EQ(resets[1].value, 1u);
     EXPECT_EQ(named["ftnettrace_lost_events_total"]->samples.at(0).value, 7u);
     for (const auto& family : families) EXPECT_EQ(family.type, "counter") << family.name;
+    // Not counted by table on this kernel: no netfilter family at all.
+    EXPECT_FALSE(named.count("ftnettrace_netfilter_drops_total"));
+}
+
+TEST(MonitorMetrics, NetfilterDropsByFamilyTableAndChain) {
+    MonitorMetrics metrics;
+    MonitorCounts counts;
+    counts.netfilter_drops = std::vector<NetfilterDropRow>{{"ipv4", "filter", "INPUT", 7},
+                                                           {"ipv6", "raw", "PREROUTING", 2}};
+    auto families = metrics.families(counts);
+    const MetricFamily* netfilter = nullptr;
+    for (const auto& family : families)
+        if (family.name == "ftnettrace_netfilter_drops_total") netfilter = &family;
+    ASSERT_NE(netfilter, nullptr);
+    ASSERT_EQ(netfilter->samples.size(), 2u);
+    EXPECT_EQ(netfilter->samples[0].labels,
+              (MetricLabels{{"family", "ipv4"}, {"table", "filter"}, {"chain", "INPUT"}}));
+    EXPECT_EQ(netfilter->samples[0].value, 7u);
+    EXPECT_EQ(netfilter->samples[1].value, 2u);
+    // Counted, nothing dropped yet: the family is there, without samples.
+    counts.netfilter_drops = std::vector<NetfilterDropRow>{};
+    bool present = false;
+    for (const auto& family : metrics.families(counts))
+        present |= family.name == "ftnettrace_netfilter_drops_total" && family.samples.empty();
+    EXPECT_TRUE(present);
 }
 
 }  // namespace
