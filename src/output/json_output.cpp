@@ -103,6 +103,7 @@ class JsonOutput : public Output {
                     r.null_field("reason");
                 else
                     r.field("reason", rows[i].reason);
+                if (rows[i].reason_inferred) r.flag("reason_inferred", true);
                 r.field("location", rows[i].location).field("count", rows[i].count);
             });
         }

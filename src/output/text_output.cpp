@@ -72,7 +72,11 @@ class TextOutput : public Output {
             line_.clear();
             append_right(line_, count, 10);
             line_ += "  ";
-            append_left(line_, row.reason.empty() ? "-" : row.reason, 28);
+            append_left(line_,
+                        row.reason.empty()    ? "-"
+                        : row.reason_inferred ? row.reason + " (inferred)"
+                                              : row.reason,
+                        28);
             line_ += row.location;
             append_text_line(out, line_);
         }

@@ -6,6 +6,7 @@
 #include <ctime>
 
 #include "core/errors.h"
+#include "core/monotonic_clock.h"
 #include "read/perf_record.h"
 
 namespace ftnt {
@@ -64,17 +65,23 @@ void PerfReader::enable_request(std::size_t index) {
         if (by_id_[event->id()].first == index) event->enable();
 }
 
-void PerfReader::retire(std::size_t index, uint64_t from_ns) {
+uint64_t PerfReader::hand_over(std::size_t from, std::size_t to) {
+    enable_request(to);
+    uint64_t moment = monotonic_now_ns();
     for (auto& event : events_)
-        if (by_id_[event->id()].first == index) event->disable();
-    retired_at_[index] = from_ns;
+        if (by_id_[event->id()].first == from) event->disable();
+    retired_at_[from] = moment;
+    started_at_[to] = moment;
+    return moment;
 }
 
 bool PerfReader::accepts(uint64_t id, uint64_t time_ns) const {
     auto it = by_id_.find(id);
     if (it == by_id_.end()) return false;
     auto retired = retired_at_.find(it->second.first);
-    return retired == retired_at_.end() || time_ns < retired->second;
+    if (retired != retired_at_.end() && time_ns >= retired->second) return false;
+    auto started = started_at_.find(it->second.first);
+    return started == started_at_.end() || time_ns >= started->second;
 }
 
 void PerfReader::enable() {

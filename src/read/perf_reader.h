@@ -32,9 +32,11 @@ class PerfReader {
     // Returns the request's index.
     std::size_t add(const TracepointRequest& request);
     void enable_request(std::size_t index);
-    // Disables a request whose events another request now takes: its records from
-    // `from_ns` on were also seen by the new one and are not accepted.
-    void retire(std::size_t index, uint64_t from_ns);
+    // Hands the events of request `from` over to request `to`: `to` is enabled, the moment
+    // of the handover is read, `from` is disabled. A record of `from` counts before that
+    // moment and one of `to` from it on, so a drop both saw counts once and none falls
+    // between them. Returns the moment (CLOCK_MONOTONIC ns).
+    uint64_t hand_over(std::size_t from, std::size_t to);
     bool accepts(uint64_t id, uint64_t time_ns) const;
     void enable();
     void disable();
@@ -79,7 +81,8 @@ class PerfReader {
     std::vector<TracepointRequest> requests_;
     std::map<uint64_t, std::pair<std::size_t, uint64_t>> by_id_;  // id -> request, sample_type
     std::map<int, uint64_t> lost_by_cpu_;
-    std::map<std::size_t, uint64_t> retired_at_;
+    std::map<std::size_t, uint64_t> retired_at_;  // records from then on are not accepted
+    std::map<std::size_t, uint64_t> started_at_;  // records before then are not accepted
     RecordMerger merger_;
     uint32_t mapped_rings_ = 0;
 };

@@ -1,6 +1,7 @@
 #include "read/summary_counters.h"
 
 #include "core/errors.h"
+#include "core/monotonic_clock.h"
 #include "ftnettrace/filters.h"
 
 namespace ftnt {
@@ -27,7 +28,7 @@ uint64_t SummaryCounters::counted_since(const Pair& pair) const {
     return it == counters_.end() ? UINT64_MAX : it->second.since_ns;
 }
 
-bool SummaryCounters::count(const Pair& pair, uint64_t now_ns) {
+bool SummaryCounters::count(const Pair& pair) {
     Counter counter;
     PerfEventSpec spec;
     spec.tracepoint_id = tracepoint_id_;
@@ -43,7 +44,7 @@ bool SummaryCounters::count(const Pair& pair, uint64_t now_ns) {
         return false;
     }
     for (auto& event : counter.per_cpu) event->enable();
-    counter.since_ns = now_ns;
+    counter.since_ns = monotonic_now_ns();
     counters_[pair] = std::move(counter);
     return true;
 }

@@ -30,12 +30,14 @@ class SummaryCounters {
     };
     bool counted(const Pair& pair) const { return counters_.count(pair) != 0; }
     // Time from which the pair's drops are counted in the kernel (samples after it are not
-    // to be added again).
+    // to be added again): read once every CPU's counter is enabled, so a drop in between is
+    // both sampled and counted rather than neither (one counted twice, in the microseconds of
+    // the switch, is the bound; none is lost).
     uint64_t counted_since(const Pair& pair) const;
     bool full() const { return counters_.size() >= max_pairs_; }
     // Opens and enables the pair's counters on every CPU. Returns false when the kernel
     // refuses the filter (the pair then stays sampled).
-    bool count(const Pair& pair, uint64_t now_ns);
+    bool count(const Pair& pair);
     // The sampler's filter: the user's, minus every counted pair.
     std::string sampler_filter() const;
     // Counts so far, summed over CPUs.

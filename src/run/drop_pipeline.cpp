@@ -61,10 +61,13 @@ void DropPipeline::unreported_lost(uint32_t cpu, uint64_t lost) {
 DropSummary DropPipeline::summary() const {
     DropSummary merged = summary_;
     if (!counters_) return merged;
-    for (const auto& [pair, count] : counters_->totals())
-        merged.add(decoder_.has_reason() ? reasons_.name_of(pair.reason) : "",
-                   namer_.name(pair.location).location, count,
-                   options_.by_protocol ? ethertype_name(pair.protocol) : "");
+    for (const auto& [pair, count] : counters_->totals()) {
+        const std::string& location = namer_.name(pair.location).location;
+        auto [reason, inferred] =
+            reason_at(decoder_.has_reason() ? std::optional(pair.reason) : std::nullopt, location);
+        merged.add(reason.value_or(""), location, count,
+                   options_.by_protocol ? ethertype_name(pair.protocol) : "", inferred);
+    }
     return merged;
 }
 
@@ -109,11 +112,10 @@ void DropPipeline::on_drop(const Sample& sample) {
         show(event, sample);
         return;
     }
-    std::optional<std::string> reason;
-    if (event.reason) reason = reasons_.name_of(*event.reason);
     const NamedAddress& where = namer_.name(event.location, symbolize::AddressKind::return_address);
+    auto [reason, inferred] = reason_at(event.reason, where.location);
     summary_.add(reason.value_or(""), where.location, 1,
-                 options_.by_protocol ? ethertype_name(event.protocol) : "");
+                 options_.by_protocol ? ethertype_name(event.protocol) : "", inferred);
     if (counters_ && !counters_->counted(pair) && !counters_->full()) count_in_kernel(pair);
 }
 
@@ -123,17 +125,21 @@ bool DropPipeline::passes(const DropEvent& event) const {
            (event.tuple && plan_.tuple_filter.matches(to_facts(*event.tuple)));
 }
 
+std::pair<std::optional<std::string>, bool> DropPipeline::reason_at(
+    std::optional<uint32_t> code, const std::string& location) const {
+    // Before 5.17: the reason the location stands for (drop-locations.def), if it names one.
+    if (!decoder_.has_reason()) {
+        auto inferred = inferred_.at(location);
+        return {inferred, inferred.has_value()};
+    }
+    if (!code) return {std::nullopt, false};
+    return {reasons_.name_of(*code), false};
+}
+
 // (Not in --summary: its in-kernel counters key on the location alone.)
 void DropPipeline::show(DropEvent& event, const Sample& sample) {
-    std::optional<std::string> reason;
-    if (event.reason) reason = reasons_.name_of(*event.reason);
     const NamedAddress& where = namer_.name(event.location, symbolize::AddressKind::return_address);
-    // Before 5.17: the reason the location stands for (drop-locations.def), if it names one.
-    bool inferred = false;
-    if (!decoder_.has_reason()) {
-        reason = inferred_.at(where.location);
-        inferred = reason.has_value();
-    }
+    auto [reason, inferred] = reason_at(event.reason, where.location);
     event.stack = sample.callchain;
     DropView view{&event,
                   comms_.name(event.tid, event.cpu),
@@ -147,19 +153,18 @@ void DropPipeline::show(DropEvent& event, const Sample& sample) {
     output_.drop(view);
 }
 
-// From now on `pair` is counted by the kernel; a new sampler that excludes it replaces the
-// current one. Samples the old one took after the switch began are not accepted, and the
-// counter's are not added twice: exact to within the microseconds a switch takes.
+// From now on `pair` is counted by the kernel; a new sampler that excludes it takes over from
+// the current one (PerfReader::hand_over: no other pair's drop is lost or counted twice).
+// The pair's samples from the counter's start on are not added (counted_since): a drop of
+// the pair in the microseconds between its counter's enable and that start counts twice,
+// none is lost.
 void DropPipeline::count_in_kernel(const SummaryCounters::Pair& pair) {
-    uint64_t now = monotonic_now_ns();
-    if (!counters_->count(pair, now)) return;
+    if (!counters_->count(pair)) return;
     TracepointRequest next = plan_.drop;
     next.filter = counters_->sampler_filter();
     try {
         std::size_t index = reader_.add(next);
-        uint64_t switch_ns = monotonic_now_ns();
-        reader_.enable_request(index);
-        reader_.retire(sampler_, switch_ns);
+        reader_.hand_over(sampler_, index);
         sampler_ = index;
     } catch (const KernelError&) {
         // The kernel refused the longer filter: the old sampler goes on, and so does the

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <utility>
 
 #include "decode/address_namer.h"
 #include "decode/drop_event.h"
@@ -58,6 +59,10 @@ class DropPipeline : public RunStages {
     void on_drop(const Sample& sample);
     bool passes(const DropEvent& event) const;
     void show(DropEvent& event, const Sample& sample);
+    // The reason's name, or on a kernel without reasons the one `location` stands for (then
+    // the flag is set); nothing when neither is known.
+    std::pair<std::optional<std::string>, bool> reason_at(std::optional<uint32_t> code,
+                                                          const std::string& location) const;
     void count_in_kernel(const SummaryCounters::Pair& pair);
 
     DropPipelineOptions options_;

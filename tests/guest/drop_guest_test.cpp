@@ -70,5 +70,43 @@ TEST_F(DropGuest, TextSaysInferredOnlyWhereTheKernelGivesNoReason) {
     EXPECT_EQ(out.find("(inferred)") != std::string::npos, !kfree_skb_has_reason()) << out;
 }
 
+// --summary counts in the kernel once a (reason, location) is seen; on a kernel without reasons
+// its rows carry the reason the location stands for, marked inferred, as the records do.
+TEST_F(DropGuest, SummaryRowsCarryTheReasonOnEveryKernel) {
+    NetnsPair ns("dsum");
+    constexpr int kDrops = 12;
+    ToolRun tool({"--drop", "--summary", "-o", "json"});
+    ASSERT_TRUE(tool.wait_ready(kAttachSeconds)) << tool.stderr_text();
+    udp_send(ns.a(), NetnsPair::kAddrB, 7134, kDrops);
+    usleep(1'500'000);
+    ASSERT_EQ(tool.stop(SIGINT), 0) << tool.stderr_text();
+    auto summaries = of_type(parse_json_lines(tool.stdout_text()), "summary");
+    ASSERT_FALSE(summaries.empty()) << tool.stdout_text() << tool.stderr_text();
+    bool inferred = !kfree_skb_has_reason();
+    uint64_t at_udp = 0;
+    for (const auto& row : summaries.back().value("drops", nlohmann::json::array())) {
+        if (!row.value("location", "").starts_with("__udp4_lib_rcv+")) continue;
+        EXPECT_EQ(row.value("reason", nlohmann::json()), "NO_SOCKET") << row.dump();
+        EXPECT_EQ(row.value("reason_inferred", false), inferred) << row.dump();
+        at_udp += row.value("count", uint64_t{0});
+    }
+    // The guest sends nothing else to a closed UDP port.
+    EXPECT_EQ(at_udp, uint64_t{kDrops}) << summaries.back().dump();
+}
+
+TEST_F(DropGuest, TextSummarySaysInferredOnlyWhereTheKernelGivesNoReason) {
+    NetnsPair ns("dsumt");
+    ToolRun tool({"--drop", "--summary"});
+    ASSERT_TRUE(tool.wait_ready(kAttachSeconds)) << tool.stderr_text();
+    udp_send(ns.a(), NetnsPair::kAddrB, 7135, 3);
+    usleep(1'500'000);
+    ASSERT_EQ(tool.stop(SIGINT), 0) << tool.stderr_text();
+    auto out = tool.stdout_text();
+    EXPECT_NE(out.find(kfree_skb_has_reason() ? "NO_SOCKET   " : "NO_SOCKET (inferred)"),
+              std::string::npos)
+        << out << tool.stderr_text();
+    EXPECT_EQ(out.find("(inferred)") != std::string::npos, !kfree_skb_has_reason()) << out;
+}
+
 }  // namespace
 }  // namespace ftnt::test

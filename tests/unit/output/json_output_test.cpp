@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include "unit/output/captured_sink.h"
 
 #include "output/output.h"
@@ -55,6 +57,23 @@ TEST(JsonOutput, SummaryAndLost) {
               "{\"type\":\"summary\",\"final\":true,\"total\":3,\"lost\":5,\"seconds\":2,"
               "\"drops\":[{\"reason\":\"NO_SOCKET\",\"location\":\"f+0x1\",\"count\":3}]}\n"
               "{\"type\":\"lost\",\"ts\":0.001000,\"cpu\":1,\"lost\":7}\n");
+}
+
+// Before 5.17 a row's reason is the one its location stands for: marked, as a drop record is.
+TEST(JsonOutput, ASummaryRowWithAnInferredReasonSaysSo) {
+    CapturedSink out;
+    auto json = make_output(OutputFormat::json, out.sink, {});
+    DropSummary s;
+    s.add("NO_SOCKET", "__udp4_lib_rcv+0x992", 3, "", true);
+    s.add("", "kfree_skb_list+0x12", 1);
+    json->summary(s, 0, 1.0, true);
+    auto parsed = nlohmann::json::parse(out.str());
+    const auto& rows = parsed.at("drops");
+    ASSERT_EQ(rows.size(), 2u);
+    EXPECT_EQ(rows[0].at("reason"), "NO_SOCKET");
+    EXPECT_EQ(rows[0].at("reason_inferred"), true);
+    EXPECT_TRUE(rows[1].at("reason").is_null());
+    EXPECT_FALSE(rows[1].contains("reason_inferred"));
 }
 
 }  // namespace

@@ -71,6 +71,7 @@ std::string drop_record(OutputFormat format) {
     DropSummary summary;
     summary.add("NO_SOCKET", "tcp_v4_rcv+0x91/0x13f0", 5);
     summary.add("", "ip_rcv_core+0x1/0x2");
+    summary.add("NO_SOCKET", "__udp4_lib_rcv+0x992/0xa10", 2, "", true);  // before 5.17
     output->summary(summary, 12, 2.5, true);
     return out.str();
 }
@@ -148,9 +149,10 @@ TEST(RecordGolden, DropLostSummaryText) {
               "    #0 a+0x1\n"
               "    #1 b+0x2\n"
               "[154.000000] LOST 12 events on cpu3\n"
-              "Drops in 2.5 s: 6 (and 12 events lost)\n"
+              "Drops in 2.5 s: 8 (and 12 events lost)\n"
               "     COUNT  REASON                      LOCATION\n"
               "         5  NO_SOCKET                   tcp_v4_rcv+0x91/0x13f0\n"
+              "         2  NO_SOCKET (inferred)        __udp4_lib_rcv+0x992/0xa10\n"
               "         1  -                           ip_rcv_core+0x1/0x2\n");
 }
 
@@ -163,10 +165,11 @@ TEST(RecordGolden, DropLostSummaryJson) {
               "tcp_ipv4.c:2270\"],\"saddr\":\"192.0.2.1\",\"daddr\":\"192.0.2.2\",\"sport\":40000,"
               "\"dport\":9,\"l4\":\"TCP\",\"stack\":[\"a+0x1\",\"b+0x2\"]}\n"
               "{\"type\":\"lost\",\"ts\":154.000000,\"cpu\":3,\"lost\":12}\n"
-              "{\"type\":\"summary\",\"final\":true,\"total\":6,\"lost\":12,\"seconds\":2.5,"
+              "{\"type\":\"summary\",\"final\":true,\"total\":8,\"lost\":12,\"seconds\":2.5,"
               "\"drops\":[{\"reason\":\"NO_SOCKET\",\"location\":\"tcp_v4_rcv+0x91/"
-              "0x13f0\",\"count\":5},{\"reason\":null,\"location\":\"ip_rcv_core+0x1/"
-              "0x2\",\"count\":1}]}\n");
+              "0x13f0\",\"count\":5},{\"reason\":\"NO_SOCKET\",\"reason_inferred\":true,"
+              "\"location\":\"__udp4_lib_rcv+0x992/0xa10\",\"count\":2},{\"reason\":null,"
+              "\"location\":\"ip_rcv_core+0x1/0x2\",\"count\":1}]}\n");
 }
 
 TEST(RecordGolden, PathEventPacketLostText) {

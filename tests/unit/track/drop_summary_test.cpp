@@ -20,5 +20,15 @@ TEST(DropSummary, CountsByReasonAndLocationSortedByCount) {
     EXPECT_EQ(s.total(), 0u);
 }
 
+TEST(DropSummary, ARowKeepsWhetherItsReasonWasInferred) {
+    DropSummary s;
+    s.add("NO_SOCKET", "__udp4_lib_rcv+0x992", 2, "", true);
+    s.add("NO_SOCKET", "tcp_v4_rcv+0x91", 1);
+    auto rows = s.rows();
+    ASSERT_EQ(rows.size(), 2u);
+    EXPECT_TRUE(rows[0].reason_inferred);
+    EXPECT_FALSE(rows[1].reason_inferred);
+}
+
 }  // namespace
 }  // namespace ftnt
