@@ -181,5 +181,48 @@ TEST_F(DiagGuest, APeerDownIsTheDownInterfaceNotAFullQueue) {
     EXPECT_TRUE(findings(objects, "qdisc-drop", ours).empty()) << dump(objects);
 }
 
+// A tc filter at a namespace's ingress that drops one UDP port (gact's drop: TC_ACT_SHOT).
+// Kernels with the TC_INGRESS reason (6.1, 6.12 here) name it by reason; 5.10 has no reasons,
+// and its rule reads the return of tcf_classify_ingress.
+TEST_F(DiagGuest, ATcIngressDropNamesTheFilter) {
+    NetnsPair ns("dtc");
+    std::string veth = "ftnt" + std::to_string(::getpid() % 100000) + "b";
+    ASSERT_EQ(ns.run(ns.b(), "tc qdisc add dev " + veth + " clsact && tc filter add dev " + veth +
+                                 " ingress protocol ip u32 match ip dport 7150 0xffff action drop"),
+              0);
+    auto objects = run({"--diag-keep", "-p", "udp", "-P", "7150"},
+                       [&] { udp_send(ns.a(), NetnsPair::kAddrB, 7150, 1); });
+    // The kernel's own count of what the filter dropped.
+    auto stats =
+        shell_output("ip netns exec " + ns.b() + " tc -s filter show dev " + veth + " ingress");
+    EXPECT_NE(stats.find("dropped 1,"), std::string::npos) << stats;
+    bool by_reason =
+        shell_output("cat " + tracefs_file("events/skb/kfree_skb/format")).find("\"TC_INGRESS\"") !=
+        std::string::npos;
+    auto ours = [](const nlohmann::json& p) { return has_field(p, "dport", 7150); };
+    auto found = findings(objects, by_reason ? "kernel-drop" : "tc-ingress-drop", ours);
+    ASSERT_EQ(found.size(), 1u) << dump(objects) << stderr_;
+    EXPECT_EQ(found[0].value("level", ""), "error");
+    EXPECT_EQ(found[0].value("where", ""), "skb:kfree_skb");
+    if (by_reason) {
+        EXPECT_EQ(found[0].value("reason", ""), "TC_INGRESS") << found[0].dump();
+        EXPECT_TRUE(
+            found[0].value("advice", "").starts_with("check `tc filter show dev DEV ingress`"))
+            << found[0].dump();
+        EXPECT_TRUE(findings(objects, "tc-ingress-drop", ours).empty()) << dump(objects);
+    } else {
+        EXPECT_TRUE(found[0]
+                        .value("message", "")
+                        .starts_with("a tc filter on the ingress of " + veth +
+                                     " dropped the packet: its action returned TC_ACT_SHOT"))
+            << found[0].dump();
+        EXPECT_TRUE(found[0]
+                        .value("advice", "")
+                        .starts_with("`tc -s filter show dev " + veth + " ingress`"))
+            << found[0].dump();
+        EXPECT_TRUE(findings(objects, "kernel-drop", ours).empty()) << dump(objects);
+    }
+}
+
 }  // namespace
 }  // namespace ftnt::test

@@ -144,9 +144,9 @@ TEST_F(DiagLive, ClosedTcpPortIsAnErrorSayingNothingListens) {
     EXPECT_TRUE(f.value("advice", "").starts_with("start the service on port 7301")) << f.dump();
     // This kernel has no kprobes: the rules at kernel functions are said to be idle.
     if (::access("/sys/kernel/tracing/kprobe_events", F_OK) != 0) {
-        EXPECT_NE(err.find("ftnettrace: diag: 4 rules read points this run does not trace "
+        EXPECT_NE(err.find("ftnettrace: diag: 5 rules read points this run does not trace "
                            "(kernel functions: this kernel has no kprobes): ttl-expired-kprobe, "
-                           "interface-down, nat, forwarded"),
+                           "interface-down, tc-ingress-drop, nat, forwarded"),
                   std::string::npos)
             << err;
     }

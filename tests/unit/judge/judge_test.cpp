@@ -298,7 +298,34 @@ TEST(Judge, RulesAtPointsTheRunDoesNotTraceAreIdle) {
     auto idle = judge.idle_rules({"skb:kfree_skb", "tcp:tcp_send_reset"});
     EXPECT_EQ(idle,
               (std::vector<std::string>{"udp-port-closed-icmp", "ttl-expired", "ttl-expired-kprobe",
-                                        "interface-down", "nat", "forwarded"}));
+                                        "interface-down", "tc-ingress-drop", "nat", "forwarded"}));
+}
+
+// As the 5.10 guest traced a datagram a tc ingress filter dropped
+// (DiagGuest.ATcIngressDropNamesTheFilter): tcf_classify_ingress returned TC_ACT_SHOT (2),
+// then a free without a reason (5.10 has none). A classifier that let it pass returns 0.
+TEST(Judge, ATcIngressShotIsTheFilterNotAnUnnamedDrop) {
+    auto rules = shipped_rules();
+    auto namer = no_debug_namer();
+    Judge judge(rules, namer);
+    auto classified = with_tuple(event("tcf_classify_ingress", 1), "UDP", 1, 40000, 2, 7150);
+    classified.dev = "ftnt123b";
+    classified.retval = 2;
+    auto freed = drop("", 2);
+    freed.reason.reset();
+    auto shot = judge.judge(packet({classified, freed}));
+    ASSERT_EQ(shot.findings.size(), 1u);
+    EXPECT_EQ(shot.findings[0].rule, "tc-ingress-drop");
+    EXPECT_EQ(shot.findings[0].level, DiagLevel::Error);
+    EXPECT_TRUE(shot.findings[0].message.starts_with(
+        "a tc filter on the ingress of ftnt123b dropped the packet"))
+        << shot.findings[0].message;
+    EXPECT_TRUE(shot.findings[0].advice.starts_with("`tc -s filter show dev ftnt123b ingress`"))
+        << shot.findings[0].advice;
+    classified.retval = 0;
+    auto passed = judge.judge(packet({classified, freed}));
+    ASSERT_EQ(passed.findings.size(), 1u);
+    EXPECT_EQ(passed.findings[0].rule, "kernel-drop");
 }
 
 // As the 6.1 guest traced a datagram to a veth whose peer was down
