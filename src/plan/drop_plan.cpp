@@ -55,6 +55,15 @@ TupleSourceSpec tuple_source_spec(const CatalogEntry& entry) {
 
 }  // namespace
 
+bool join_can_pass(const TupleSourceSpec& join, const ProtocolSelection& protocols) {
+    // A named ethertype lets a drop through whatever its tuple: then any tuple is shown.
+    if (protocols.transports.empty() || !protocols.ethertypes.empty() || join.l4.empty())
+        return true;
+    for (const auto& name : protocols.transports)
+        if (name == join.l4) return true;
+    return false;
+}
+
 bool ProtocolSelection::passes(uint16_t ethertype, const std::optional<PacketTuple>& tuple) const {
     if (transports.empty()) return true;  // the kernel filter already decided
     for (auto named : ethertypes)
@@ -104,6 +113,7 @@ DropPlan plan_drop(const DropRunOptions& options, const std::string& tracefs,
             "kprobe-defs/drop-locations.def names one, else its location only");
     std::string joined;
     for (const auto* entry : catalog.with("join", "drop")) {
+        if (!join_can_pass(tuple_source_spec(*entry), plan.protocols)) continue;
         tep_event* event = formats.load(tracefs, entry->system(), entry->event());
         if (!event) continue;
         plan.join_specs.push_back(tuple_source_spec(*entry));

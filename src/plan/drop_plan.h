@@ -28,6 +28,10 @@ struct ProtocolSelection {
     bool passes(uint16_t ethertype, const std::optional<PacketTuple>& tuple) const;
 };
 
+// Whether a join's tuples can let a drop through --proto: a tcp:tcp_send_reset join is not
+// enabled for `-p udp` (its every event would be read for nothing).
+bool join_can_pass(const TupleSourceSpec& join, const ProtocolSelection& protocols);
+
 struct DropPlan {
     TracepointRequest drop;                   // skb:kfree_skb with its filter
     std::vector<TracepointRequest> joins;     // tracepoints that name the skb's tuple

@@ -100,5 +100,22 @@ TEST(DropFilter, ReasonFlagOnAKernelWithoutReasonsIsAnError) {
     EXPECT_THROW(filter_for(k, o), UsageError);
 }
 
+// A join whose tuples are of another transport than --proto names cannot let a drop through:
+// it is not enabled (for `-p tcp` the UDP storm's icmp:icmp_send events are never made).
+TEST(DropJoins, AJoinOfAnotherTransportIsLeftOut) {
+    TupleSourceSpec icmp_send{
+        "icmp:icmp_send", "drop-join.def:22", "skbaddr", "packet", "UDP", "ulen"};
+    TupleSourceSpec no_l4{"x:y", "mine.def:1", "skbaddr", "packet", "", ""};
+    ProtocolSelection tcp{{}, {"TCP"}};
+    ProtocolSelection udp{{}, {"UDP"}};
+    ProtocolSelection tcp_or_ipv4{{0x0800}, {"TCP"}};
+    EXPECT_FALSE(join_can_pass(icmp_send, tcp));
+    EXPECT_TRUE(join_can_pass(icmp_send, udp));
+    EXPECT_TRUE(join_can_pass(icmp_send, ProtocolSelection{}));
+    // An IPv4 drop passes -p tcp,ipv4 by its ethertype: its tuple is still shown.
+    EXPECT_TRUE(join_can_pass(icmp_send, tcp_or_ipv4));
+    EXPECT_TRUE(join_can_pass(no_l4, tcp));
+}
+
 }  // namespace
 }  // namespace ftnt
