@@ -61,6 +61,13 @@ std::string TraceInstance::set_filter(const std::string& system, const std::stri
     return text.empty() ? errno_message("filter", error) : text;
 }
 
+std::string TraceInstance::try_filter(const std::string& system, const std::string& event,
+                                      const std::string& filter) {
+    auto error = set_filter(system, event, filter);
+    set_filter(system, event, "");
+    return error;
+}
+
 void TraceInstance::enable_event(const std::string& system, const std::string& event) {
     auto dir = event_dir(system, event);
     enabled_.push_back(dir);

@@ -28,6 +28,10 @@ class TraceInstance {
     // kernel's own parse error text.
     std::string set_filter(const std::string& system, const std::string& event,
                            const std::string& filter);
+    // The kernel's words for a filter: set here to see whether it takes it, then cleared
+    // (the event stays unfiltered in this instance). "" when it took it.
+    std::string try_filter(const std::string& system, const std::string& event,
+                           const std::string& filter);
     void enable_event(const std::string& system, const std::string& event);
     void set_buffer_size_kb(std::size_t kb);
 

@@ -113,10 +113,11 @@ DropPlan plan_drop(const DropRunOptions& options, const std::string& tracefs,
             "kprobe-defs/drop-locations.def names one, else its location only");
     std::string joined;
     for (const auto* entry : catalog.with("join", "drop")) {
-        if (!join_can_pass(tuple_source_spec(*entry), plan.protocols)) continue;
+        auto spec = tuple_source_spec(*entry);
+        if (!join_can_pass(spec, plan.protocols)) continue;
         tep_event* event = formats.load(tracefs, entry->system(), entry->event());
         if (!event) continue;
-        plan.join_specs.push_back(tuple_source_spec(*entry));
+        plan.join_specs.push_back(std::move(spec));
         plan.join_events.push_back(event);
         plan.joins.push_back({entry->system(), entry->event(),
                               read_tracepoint_id(tracefs, entry->system(), entry->event()), "",

@@ -1,5 +1,7 @@
 #include "plan/fetchargs.h"
 
+#include <sstream>
+
 #include "core/errors.h"
 
 namespace ftnt {
@@ -29,6 +31,13 @@ std::string type_of(unsigned size) {
 }
 
 }  // namespace
+
+std::vector<std::string> fetcharg_names(const std::string& fetchargs) {
+    std::vector<std::string> names;
+    std::istringstream words(fetchargs);
+    for (std::string word; words >> word;) names.push_back(word.substr(0, word.find('=')));
+    return names;
+}
 
 std::vector<filters::FieldNeed> sock_tuple_fields(const filters::SockLayout& s) {
     using From = filters::FieldNeed::From;

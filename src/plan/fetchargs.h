@@ -32,6 +32,10 @@ int header_window_offset(filters::Layer layer);
 // sp (skc_num, host order), dp (skc_dport, network order), s6/s6l, d6/d6l.
 std::vector<filters::FieldNeed> sock_tuple_fields(const filters::SockLayout& sock);
 
+// The names of "NAME=FETCHARG[:TYPE]" words, in order: "table", "hook", "pf" of a catalog
+// point's fields.
+std::vector<std::string> fetcharg_names(const std::string& fetchargs);
+
 std::string build_fetchargs(const ProbeArgs& probe, const SkbLayout& layout,
                             const filters::ProbeFilter& filter);
 

@@ -1,7 +1,6 @@
 #include "plan/netfilter_drop_plan.h"
 
-#include <sstream>
-
+#include "plan/fetchargs.h"
 #include "plan/member_offsets.h"
 
 namespace ftnt {
@@ -9,13 +8,9 @@ namespace {
 
 // The hist trigger's keys; a table point without them cannot be counted by table and chain.
 bool has_table_keys(const std::string& fields) {
-    std::istringstream words(fields);
-    std::string word;
     int found = 0;
-    while (words >> word) {
-        std::string name = word.substr(0, word.find('='));
+    for (const auto& name : fetcharg_names(fields))
         found += name == "table" || name == "hook" || name == "pf";
-    }
     return found == 3;
 }
 

@@ -110,9 +110,8 @@ bool add_fields(const CatalogEntry& e, const std::string& more, const PathPlanIn
         return false;
     }
     p.kprobe.fetchargs += " " + *resolved;
-    std::istringstream words(fields);
-    std::string word;
-    while (words >> word) p.extra_names.push_back(word.substr(0, word.find('=')));
+    auto names = fetcharg_names(fields);
+    p.extra_names.insert(p.extra_names.end(), names.begin(), names.end());
     return true;
 }
 

@@ -65,14 +65,13 @@ void PerfReader::enable_request(std::size_t index) {
         if (by_id_[event->id()].first == index) event->enable();
 }
 
-uint64_t PerfReader::hand_over(std::size_t from, std::size_t to) {
+void PerfReader::hand_over(std::size_t from, std::size_t to) {
     enable_request(to);
     uint64_t moment = monotonic_now_ns();
     for (auto& event : events_)
         if (by_id_[event->id()].first == from) event->disable();
     retired_at_[from] = moment;
     started_at_[to] = moment;
-    return moment;
 }
 
 bool PerfReader::accepts(uint64_t id, uint64_t time_ns) const {

@@ -31,12 +31,11 @@ class PerfReader {
     // Opens the tracepoint on every CPU. The first event opened on a CPU owns its ring.
     // Returns the request's index.
     std::size_t add(const TracepointRequest& request);
-    void enable_request(std::size_t index);
     // Hands the events of request `from` over to request `to`: `to` is enabled, the moment
     // of the handover is read, `from` is disabled. A record of `from` counts before that
     // moment and one of `to` from it on, so a drop both saw counts once and none falls
-    // between them. Returns the moment (CLOCK_MONOTONIC ns).
-    uint64_t hand_over(std::size_t from, std::size_t to);
+    // between them.
+    void hand_over(std::size_t from, std::size_t to);
     bool accepts(uint64_t id, uint64_t time_ns) const;
     void enable();
     void disable();
@@ -63,6 +62,7 @@ class PerfReader {
     const std::vector<int>& cpus() const { return cpus_; }
 
   private:
+    void enable_request(std::size_t index);
     struct CpuRing {
         const PerfEvent* owner = nullptr;  // the event whose fd is mapped
         std::unique_ptr<MappedRing> ring;

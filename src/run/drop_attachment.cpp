@@ -47,10 +47,9 @@ DropPoint setup_drop_point(const DropRunOptions& options, const std::string& tra
         return point;
     }
     const std::string& filter = plan.probe->filter;
-    if (auto error = instance.set_filter(group, plan.probe->kprobe.event, filter); !error.empty())
+    if (auto error = instance.try_filter(group, plan.probe->kprobe.event, filter); !error.empty())
         throw KernelError("the kernel refused the filter \"" + filter + "\" on " +
                           plan.probe->function + ": " + error);
-    instance.set_filter(group, plan.probe->kprobe.event, "");
     point.request = {group, plan.probe->kprobe.event, static_cast<uint64_t>(point.format->id),
                      filter, false};
     point.function = plan.probe->function;

@@ -185,8 +185,7 @@ void PathAttachment::add(const PathProbe& probe, const std::string& system,
         // Asked only then: a write to a filter file took 20-60 ms on the 6.1 guest (TCG), 3.8 s
         // of the whole catalog's attach when each point's filter was tried there first.
         if (filter.empty()) throw;
-        auto error = instance_.set_filter(system, event, filter);
-        instance_.set_filter(system, event, "");
+        auto error = instance_.try_filter(system, event, filter);
         throw KernelError("the kernel refused the filter \"" + filter + "\" on " + probe.name +
                           ": " + (error.empty() ? "Invalid argument" : error));
     }
